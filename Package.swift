@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// SilverWatch: remote patient monitoring.
+///
+/// `DeviceProtocols` and `Vitals` are pure libraries (bytes and values in, values out, `now` passed in):
+/// no I/O, no clock reads, no MQTT, database or HTTP. Everything that does I/O lives in later targets.
+let package = Package(
+    name: "SilverWatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Vitals", targets: ["Vitals"]),
+    ],
+    targets: [
+        .target(name: "Vitals"),
+        .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

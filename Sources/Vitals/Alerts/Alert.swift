@@ -1,0 +1,91 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What an alert is about; at most one alert per patient and cause is open at a time.
+public enum AlertCause: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A physiological threshold rule.
+    case rule(id: String)
+    /// The NEWS2 aggregate score reached a risk band that calls for a response.
+    case earlyWarningScore
+    /// A fall detected from a body-worn accelerometer.
+    case fall(deviceID: String)
+    /// A technical problem with a device: the data cannot be trusted or is not arriving.
+    case technical(TechnicalCondition, deviceID: String)
+
+    /// Physiological (about the patient) or technical (about the equipment), as IEC 60601-1-8 separates them.
+    public var category: AlertCategory {
+        switch self {
+        case .rule, .earlyWarningScore, .fall: .physiological
+        case .technical: .technical
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rule(let id): "rule \(id)"
+        case .earlyWarningScore: "NEWS2"
+        case .fall(let device): "fall (device \(device))"
+        case .technical(let condition, let device): "\(condition.rawValue) (device \(device))"
+        }
+    }
+}
+
+/// Whether an alarm concerns the patient or the equipment.
+public enum AlertCategory: String, Sendable, Hashable, Codable {
+    case physiological
+    case technical
+}
+
+/// An alert as caregivers see it: its cause, priority, where it is in its lifecycle, and its evidence.
+public struct Alert: Sendable, Hashable, Codable {
+    /// Where the alert is in its lifecycle.
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Raised; nobody has taken it on yet. Escalates when left so.
+        case unacknowledged
+        /// A person has taken it on.
+        case acknowledged
+        /// Closed: by a person, or by the condition clearing for a non-latching alert.
+        case resolved
+    }
+
+    /// Whether the triggering condition still holds, as far as the data tells.
+    public enum Condition: String, Sendable, Hashable, Codable {
+        case present
+        case absent
+        /// No recent data to tell.
+        case indeterminate
+    }
+
+    /// How the alert was closed.
+    public enum Resolution: Sendable, Hashable, Codable {
+        /// A non-latching alert whose condition cleared.
+        case conditionCleared
+        /// A person resolved it, with an optional note.
+        case byPerson(String, note: String?)
+    }
+
+    public var cause: AlertCause
+    /// The highest priority the condition has reached while this alert has been open.
+    public var priority: AlarmPriority
+    public var status: Status
+    public var condition: Condition
+    /// A latching alert stays open after its condition clears, until a person resolves it.
+    public var isLatching: Bool
+    public var raisedAt: Date
+    public var acknowledgedAt: Date?
+    public var acknowledgedBy: String?
+    public var resolvedAt: Date?
+    public var resolution: Resolution?
+    /// While set and in the future, the alert does not re-notify or escalate.
+    public var snoozedUntil: Date?
+    /// 0 for the first recipients; each escalation notifies the next tier.
+    public var escalationTier: Int
+    /// When the alert escalates next if nobody acknowledges it.
+    public var nextEscalationAt: Date?
+    public var evidence: AlertEvidence
+
+    public var isOpen: Bool { status != .resolved }
+}

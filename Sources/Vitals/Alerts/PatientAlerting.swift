@@ -1,0 +1,94 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One patient's physiological alerting: the rules in force, a tracker per rule, and an alert state machine per
+/// cause. Readings and time go in; the actions to perform come out, in order.
+///
+/// Pure and in memory; the hub keeps one per patient and persists what the actions say.
+public struct PatientAlerting: Sendable {
+    public private(set) var rules: RuleSet
+    public var policy: AlertPolicy
+    private var trackers: [String: RuleTracker]
+    public private(set) var machines: [AlertCause: AlertStateMachine] = [:]
+
+    /// Alerting under `rules`; `openAlerts` are alerts still open from before (restored from storage).
+    public init(rules: RuleSet, policy: AlertPolicy = .standard, openAlerts: [Alert] = []) {
+        self.rules = rules
+        self.policy = policy
+        trackers = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, RuleTracker(rule: $0)) })
+        for alert in openAlerts where alert.isOpen {
+            machines[alert.cause] = AlertStateMachine(cause: alert.cause, policy: policy, openAlert: alert)
+        }
+    }
+
+    /// Evaluates a reading against every rule for its vital. Artifacts are skipped by the trackers.
+    public mutating func ingest(_ reading: Reading) -> [AlertStateMachine.Action] {
+        var actions: [AlertStateMachine.Action] = []
+        for rule in rules.rules where rule.vital == reading.kind {
+            guard let change = trackers[rule.id]?.observe(reading) else { continue }
+            actions.append(apply(change))
+        }
+        return actions.filter { $0 != .none }
+    }
+
+    /// Marks rules whose vital has had no reading for `staleAfter` as indeterminate, and lets snoozes expire and
+    /// unacknowledged alerts escalate.
+    public mutating func tick(now: Date, staleAfter: Duration) -> [AlertStateMachine.Action] {
+        var actions: [AlertStateMachine.Action] = []
+        for id in trackers.keys.sorted() {
+            if let change = trackers[id]?.checkStaleness(now: now, staleAfter: staleAfter) {
+                actions.append(apply(change))
+            }
+        }
+        for cause in machines.keys.sorted(by: { $0.description < $1.description }) {
+            actions.append(machines[cause]?.tick(now: now) ?? .none)
+        }
+        return actions.filter { $0 != .none }
+    }
+
+    /// Replaces the rules (a patient's overrides changed). Trackers of unchanged rules keep their state; an open
+    /// alert of a removed or changed rule stays open for a person to resolve.
+    public mutating func replaceRules(_ newRules: RuleSet) {
+        var newTrackers: [String: RuleTracker] = [:]
+        for rule in newRules.rules {
+            if let existing = trackers[rule.id], existing.rule == rule {
+                newTrackers[rule.id] = existing
+            } else {
+                newTrackers[rule.id] = RuleTracker(rule: rule)
+            }
+        }
+        trackers = newTrackers
+        rules = newRules
+    }
+
+    /// The earliest time ``tick(now:staleAfter:)`` has an escalation or snooze expiry to perform.
+    public var nextDeadline: Date? {
+        machines.values.compactMap(\.nextDeadline).min()
+    }
+
+    /// The open alerts.
+    public var openAlerts: [Alert] {
+        machines.values.compactMap(\.alert).sorted { $0.raisedAt < $1.raisedAt }
+    }
+
+    /// Runs a person's action on the alert of `cause`.
+    public mutating func perform(
+        on cause: AlertCause, _ body: (inout AlertStateMachine) throws(AlertTransitionError) -> AlertStateMachine.Action
+    ) throws(AlertTransitionError) -> AlertStateMachine.Action {
+        guard var machine = machines[cause] else { throw .noOpenAlert }
+        let action = try body(&machine)
+        machines[cause] = machine
+        return action
+    }
+
+    private mutating func apply(_ change: ConditionChange) -> AlertStateMachine.Action {
+        let cause = AlertCause.rule(id: change.ruleID)
+        var machine = machines[cause] ?? AlertStateMachine(cause: cause, policy: policy)
+        let action = machine.conditionChanged(to: change.status, evidence: change.evidence, at: change.at)
+        machines[cause] = machine
+        return action
+    }
+}

@@ -1,0 +1,273 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One three-axis accelerometer sample in g (standard gravity), as the device measured it.
+public struct AccelerationSample: Sendable, Hashable {
+    public var x: Double
+    public var y: Double
+    public var z: Double
+    public var at: Date
+
+    public init(x: Double, y: Double, z: Double, at: Date) {
+        self.x = x
+        self.y = y
+        self.z = z
+        self.at = at
+    }
+
+    /// The magnitude of the acceleration vector: about 1 g at rest, near 0 g in free fall.
+    public var magnitude: Double { (x * x + y * y + z * z).squareRoot() }
+}
+
+/// What the fall detector found, with the figures that made it decide.
+public struct FallDetection: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// The wearer fell: a high-priority alert.
+        case fall
+        /// The device itself fell (true free fall, then lay still): not a fall of the wearer, but worth telling the
+        /// technician that the device is probably no longer worn.
+        case deviceDropped = "device-dropped"
+    }
+
+    public var kind: Kind
+    /// When the impact happened.
+    public var at: Date
+    /// How long the acceleration stayed below the free-fall threshold.
+    public var freeFall: Duration
+    /// The lowest magnitude during the free fall, in g.
+    public var lowestG: Double
+    /// How long the magnitude stayed near 0 g (true free fall, a dropped object).
+    public var weightless: Duration
+    /// The highest magnitude at impact, in g.
+    public var impactG: Double
+    /// The angle between the device's orientation before the fall and while lying, in degrees.
+    public var tiltDegrees: Double
+    /// How long the wearer lay still before the detector decided.
+    public var still: Duration
+
+    /// The evidence an alert carries for this detection.
+    public func evidence(deviceID: String) -> AlertEvidence {
+        func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
+        let summary = kind == .fall
+            ? "Fall detected: free fall \(ThresholdRule.format(freeFall)), impact \(format(impactG)) g, lying at \(Int(tiltDegrees.rounded()))° and still for \(ThresholdRule.format(still))"
+            : "Device dropped: weightless for \(ThresholdRule.format(weightless)), then lying still"
+        return AlertEvidence(
+            summary: summary, priority: kind == .fall ? .high : .low, vital: .fallEvent, since: at,
+            details: [
+                "deviceID": deviceID, "freeFallSeconds": format(freeFall.inSeconds), "lowestG": format(lowestG),
+                "weightlessSeconds": format(weightless.inSeconds), "impactG": format(impactG),
+                "tiltDegrees": format(tiltDegrees), "stillSeconds": format(still.inSeconds),
+            ])
+    }
+}
+
+/// Detects falls of a body-worn device's wearer from accelerometer samples: a free-fall phase, an impact, then lying
+/// still in a changed posture.
+///
+/// Thresholds follow threshold-based detectors for trunk-worn sensors (Bourke et al., Gait & Posture 2007: lower
+/// fall threshold about 0.41 g, upper about 3.5 g, combined with a post-fall posture check as in Bourke et al.,
+/// EMBC 2010). Walking never drops below the free-fall threshold for long; sitting down hard has an impact but
+/// leaves the trunk upright; a device dropped onto a bed shows true weightlessness (near 0 g for a sustained
+/// time), which a body falling about its feet does not, and is reported as a dropped device instead of a fall.
+///
+/// Feed samples in time order; memory stays bounded whatever the rate. Assumes the device is worn on the trunk
+/// (chest strap, pendant, belt clip), upright when the wearer stands.
+public struct FallDetector: Sendable, Hashable {
+    /// The detector's thresholds.
+    public struct Configuration: Sendable, Hashable {
+        /// Below this magnitude the device is falling.
+        public var freeFallBelowG: Double = 0.6
+        /// A free fall shorter than this is a bump, not a fall.
+        public var shortestFreeFall: Duration = .milliseconds(60)
+        /// Below this magnitude the device is weightless (dropped, not on a falling body).
+        public var weightlessBelowG: Double = 0.2
+        /// Weightless this long means the device itself was dropped.
+        public var droppedAfterWeightless: Duration = .milliseconds(150)
+        /// An impact is at least this magnitude.
+        public var impactAboveG: Double = 2.5
+        /// The impact must come within this time of the free fall ending.
+        public var impactWindow: Duration = .milliseconds(1000)
+        /// Time after the impact before posture and stillness are judged (bounces, rolling).
+        public var settleTime: Duration = .milliseconds(1000)
+        /// While lying still the magnitude stays within 1 g ± this.
+        public var stillnessToleranceG: Double = 0.2
+        /// How long the wearer must lie still after the impact.
+        public var stillFor: Duration = .seconds(5)
+        /// Lying means the device turned at least this far from its orientation before the fall.
+        public var lyingTiltDegrees: Double = 50
+        /// The orientation before a fall is the mean of this much recent data.
+        public var referenceWindow: Duration = .milliseconds(1500)
+
+        public init() {}
+    }
+
+    private enum Phase: Sendable, Hashable {
+        case monitoring
+        case falling(Fall)
+        case awaitingImpact(Fall)
+        case settling(Fall)
+        case judgingStillness(Fall, since: Date, sum: Vector)
+    }
+
+    /// Figures collected through one candidate fall.
+    private struct Fall: Sendable, Hashable {
+        var start: Date
+        var end: Date
+        var lowestG: Double
+        var weightlessSince: Date?
+        var weightless: Duration = .zero
+        var reference: Vector
+        var impactAt: Date?
+        var impactG: Double = 0
+    }
+
+    struct Vector: Sendable, Hashable {
+        var x = 0.0, y = 0.0, z = 0.0
+
+        static func + (a: Vector, b: Vector) -> Vector { Vector(x: a.x + b.x, y: a.y + b.y, z: a.z + b.z) }
+        static func - (a: Vector, b: Vector) -> Vector { Vector(x: a.x - b.x, y: a.y - b.y, z: a.z - b.z) }
+
+        var length: Double { (x * x + y * y + z * z).squareRoot() }
+
+        /// The angle to `other` in degrees; 0 when either is zero.
+        func degrees(to other: Vector) -> Double {
+            let lengths = length * other.length
+            guard lengths > 0 else { return 0 }
+            let cosine = max(-1, min(1, (x * other.x + y * other.y + z * other.z) / lengths))
+            return acos(cosine) * 180 / .pi
+        }
+    }
+
+    public var configuration: Configuration
+    private var phase: Phase = .monitoring
+    /// Recent samples for the pre-fall orientation, with their running sum.
+    private var recent: [AccelerationSample] = []
+    private var recentSum = Vector()
+    private var lastSampleAt: Date?
+    static let maximumRecentSamples = 1024
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// Feeds one sample; returns a detection when a fall (or a dropped device) has just been recognised.
+    public mutating func observe(_ sample: AccelerationSample) -> FallDetection? {
+        guard sample.x.isFinite, sample.y.isFinite, sample.z.isFinite else { return nil }
+        if let lastSampleAt, sample.at <= lastSampleAt { return nil }
+        lastSampleAt = sample.at
+        let magnitude = sample.magnitude
+        let config = configuration
+        switch phase {
+        case .monitoring:
+            if magnitude < config.freeFallBelowG {
+                var fall = Fall(start: sample.at, end: sample.at, lowestG: magnitude, reference: referenceOrientation())
+                trackWeightless(&fall, magnitude: magnitude, at: sample.at)
+                phase = .falling(fall)
+            } else {
+                remember(sample)
+            }
+        case .falling(var fall):
+            if magnitude < config.freeFallBelowG {
+                fall.end = sample.at
+                fall.lowestG = min(fall.lowestG, magnitude)
+                trackWeightless(&fall, magnitude: magnitude, at: sample.at)
+                // A device in free fall for seconds is not on a falling person; start over.
+                phase = sample.at.duration(since: fall.start) > .seconds(3) ? .monitoring : .falling(fall)
+            } else if fall.end.duration(since: fall.start) + interval(to: sample) < config.shortestFreeFall {
+                phase = .monitoring
+                remember(sample)
+            } else {
+                fall.weightlessSince = nil
+                phase = .awaitingImpact(fall)
+                return observeAwaitingImpact(fall, sample: sample, magnitude: magnitude)
+            }
+        case .awaitingImpact(let fall):
+            return observeAwaitingImpact(fall, sample: sample, magnitude: magnitude)
+        case .settling(var fall):
+            guard let impactAt = fall.impactAt else { phase = .monitoring; return nil }
+            fall.impactG = max(fall.impactG, magnitude)
+            phase = sample.at.duration(since: impactAt) >= config.settleTime
+                ? .judgingStillness(fall, since: sample.at, sum: Vector(x: sample.x, y: sample.y, z: sample.z))
+                : .settling(fall)
+        case .judgingStillness(let fall, let since, var sum):
+            guard abs(magnitude - 1) <= config.stillnessToleranceG else {
+                // Moving again: the wearer got up or was never down.
+                phase = .monitoring
+                return nil
+            }
+            sum = sum + Vector(x: sample.x, y: sample.y, z: sample.z)
+            let still = sample.at.duration(since: since)
+            guard still >= config.stillFor else {
+                phase = .judgingStillness(fall, since: since, sum: sum)
+                return nil
+            }
+            phase = .monitoring
+            recent.removeAll()
+            recentSum = Vector()
+            let tilt = fall.reference.degrees(to: sum)
+            guard tilt >= config.lyingTiltDegrees else { return nil }
+            return FallDetection(
+                kind: fall.weightless >= config.droppedAfterWeightless ? .deviceDropped : .fall,
+                at: fall.impactAt ?? fall.end, freeFall: fall.end.duration(since: fall.start), lowestG: fall.lowestG,
+                weightless: fall.weightless, impactG: fall.impactG, tiltDegrees: tilt, still: still)
+        }
+        return nil
+    }
+
+    private mutating func observeAwaitingImpact(_ fall: Fall, sample: AccelerationSample, magnitude: Double) -> FallDetection? {
+        var fall = fall
+        if magnitude >= configuration.impactAboveG {
+            fall.impactAt = sample.at
+            fall.impactG = magnitude
+            phase = .settling(fall)
+        } else if sample.at.duration(since: fall.end) > configuration.impactWindow {
+            phase = .monitoring
+            remember(sample)
+        } else {
+            phase = .awaitingImpact(fall)
+        }
+        return nil
+    }
+
+    private func interval(to sample: AccelerationSample) -> Duration {
+        guard let lastSampleAt else { return .zero }
+        return sample.at.duration(since: lastSampleAt)
+    }
+
+    private func trackWeightless(_ fall: inout Fall, magnitude: Double, at time: Date) {
+        guard magnitude < configuration.weightlessBelowG else {
+            fall.weightlessSince = nil
+            return
+        }
+        let since = fall.weightlessSince ?? time
+        fall.weightlessSince = since
+        fall.weightless = max(fall.weightless, time.duration(since: since))
+    }
+
+    private mutating func remember(_ sample: AccelerationSample) {
+        recent.append(sample)
+        recentSum = recentSum + Vector(x: sample.x, y: sample.y, z: sample.z)
+        let oldest = sample.at.adding(.zero - configuration.referenceWindow)
+        var drop = 0
+        while drop < recent.count, recent[drop].at < oldest || recent.count - drop > Self.maximumRecentSamples {
+            recentSum = recentSum - Vector(x: recent[drop].x, y: recent[drop].y, z: recent[drop].z)
+            drop += 1
+        }
+        if drop > 0 { recent.removeFirst(drop) }
+    }
+
+    /// The direction of gravity before the fall (the sum of recent samples points the same way as their mean).
+    private func referenceOrientation() -> Vector {
+        recentSum
+    }
+}

@@ -1,0 +1,222 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Whether an alarm condition holds, as far as the data can tell.
+public enum ConditionStatus: Sendable, Hashable, Codable {
+    /// The condition does not hold.
+    case absent
+    /// The condition holds at this priority.
+    case present(AlarmPriority)
+    /// No recent data: the condition may or may not hold.
+    case indeterminate
+}
+
+/// The condition of a rule changed: what it is now, and the evidence when it is present.
+public struct ConditionChange: Sendable, Hashable {
+    public var ruleID: String
+    public var status: ConditionStatus
+    public var evidence: AlertEvidence?
+    public var at: Date
+}
+
+/// Follows one threshold rule through a patient's readings of its vital: which bands are active, since when, and on
+/// which readings.
+///
+/// Only usable readings count (artifacts are skipped, neither starting nor breaking a condition), and only readings
+/// newer than the last one seen: a late, re-sent reading is stored by the hub but cannot rewrite the past here.
+public struct RuleTracker: Sendable, Hashable {
+    public private(set) var rule: ThresholdRule
+    public private(set) var status: ConditionStatus = .absent
+    private var bands: [BandTracker]
+    private var rate: RateTracker?
+    private var lastReadingAt: Date?
+
+    public init(rule: ThresholdRule) {
+        self.rule = rule
+        bands = rule.bands.map { BandTracker(limit: $0.limit, sustain: $0.sustain) }
+        rate = rule.rateOfChange.map(RateTracker.init)
+    }
+
+    /// Feeds a reading of the rule's vital; returns a change when the condition's status changed.
+    public mutating func observe(_ reading: Reading) -> ConditionChange? {
+        guard rule.isEnabled, reading.kind == rule.vital, reading.isUsable else { return nil }
+        if let lastReadingAt, reading.measuredAt <= lastReadingAt { return nil }
+        let gapExceeded = lastReadingAt.map { reading.measuredAt.duration(since: $0) > rule.maximumGap } ?? false
+        lastReadingAt = reading.measuredAt
+        for index in bands.indices {
+            bands[index].observe(reading, rule: rule, gapExceeded: gapExceeded)
+        }
+        if rate != nil { rate?.observe(reading, rule: rule, gapExceeded: gapExceeded) }
+        return updateStatus(at: reading.measuredAt)
+    }
+
+    /// Marks the condition indeterminate when the newest reading is older than `staleAfter` at `now`.
+    ///
+    /// Active bands keep their state: fresh data decides whether they clear. Pending ones start again.
+    public mutating func checkStaleness(now: Date, staleAfter: Duration) -> ConditionChange? {
+        guard status != .indeterminate, let lastReadingAt, now.duration(since: lastReadingAt) > staleAfter else { return nil }
+        for index in bands.indices { bands[index].forgetPending() }
+        rate?.band.forgetPending()
+        guard case .present = status else { return nil }
+        status = .indeterminate
+        return ConditionChange(ruleID: rule.id, status: .indeterminate, evidence: nil, at: now)
+    }
+
+    private mutating func updateStatus(at time: Date) -> ConditionChange? {
+        let candidates: [(AlarmPriority, AlertEvidence)] =
+            zip(rule.bands, bands).compactMap { band, tracker in
+                tracker.isActive ? tracker.evidence(rule: rule, band: band).map { (band.priority, $0) } : nil
+            } + [rate.flatMap { $0.activeEvidence(rule: rule) }].compactMap { $0 }
+        let strongest = candidates.max { $0.0 < $1.0 }
+        let newStatus: ConditionStatus = strongest.map { .present($0.0) } ?? .absent
+        guard newStatus != status else { return nil }
+        status = newStatus
+        return ConditionChange(ruleID: rule.id, status: newStatus, evidence: strongest?.1, at: time)
+    }
+}
+
+/// One limit with its sustain and clearing times.
+struct BandTracker: Sendable, Hashable {
+    enum Phase: Sendable, Hashable {
+        case inactive
+        case pending(since: Date)
+        case active
+        case clearing(since: Date)
+    }
+
+    let limit: Double
+    let sustain: Duration
+    private(set) var phase: Phase = .inactive
+    private var collector: EvidenceCollector?
+
+    init(limit: Double, sustain: Duration) {
+        self.limit = limit
+        self.sustain = sustain
+    }
+
+    var isActive: Bool {
+        switch phase {
+        case .active, .clearing: true
+        case .inactive, .pending: false
+        }
+    }
+
+    mutating func observe(_ reading: Reading, rule: ThresholdRule, gapExceeded: Bool) {
+        observe(reading, violates: rule.violates(reading.value, limit: limit),
+                clears: rule.clears(reading.value, limit: limit), rule: rule, gapExceeded: gapExceeded)
+    }
+
+    /// The band's state machine, with "violates" and "clears" decided by the caller.
+    mutating func observe(_ reading: Reading, violates: Bool, clears: Bool, rule: ThresholdRule, gapExceeded: Bool) {
+        let now = reading.measuredAt
+        switch phase {
+        case .inactive:
+            if violates { start(reading) }
+        case .pending(let since):
+            if !violates {
+                phase = .inactive
+                collector = nil
+            } else if gapExceeded {
+                start(reading)
+            } else {
+                collect(reading, rule: rule)
+                if now.duration(since: since) >= sustain { phase = .active }
+            }
+        case .active:
+            if violates { collect(reading, rule: rule) }
+            if clears { beginClearing(at: now, rule: rule) }
+        case .clearing(let since):
+            if !clears {
+                phase = .active
+                if violates { collect(reading, rule: rule) }
+            } else if gapExceeded {
+                beginClearing(at: now, rule: rule)
+            } else if now.duration(since: since) >= rule.clearAfter {
+                phase = .inactive
+                collector = nil
+            }
+        }
+    }
+
+    mutating func forgetPending() {
+        if case .pending = phase {
+            phase = .inactive
+            collector = nil
+        }
+    }
+
+    func evidence(rule: ThresholdRule, band: ThresholdRule.Band) -> AlertEvidence? {
+        guard let collector else { return nil }
+        return AlertEvidence(
+            ruleID: rule.id, summary: rule.summary(of: band), priority: band.priority, vital: rule.vital,
+            limit: band.limit, since: collector.first.measuredAt, readings: collector.readings,
+            readingCount: collector.count, worstValue: collector.worst.value)
+    }
+
+    private mutating func start(_ reading: Reading) {
+        collector = EvidenceCollector(reading)
+        phase = sustain <= .zero ? .active : .pending(since: reading.measuredAt)
+    }
+
+    private mutating func collect(_ reading: Reading, rule: ThresholdRule) {
+        collector?.add(reading) { rule.worsening(from: $1, to: $0) > 0 }
+    }
+
+    private mutating func beginClearing(at time: Date, rule: ThresholdRule) {
+        if rule.clearAfter <= .zero {
+            phase = .inactive
+            collector = nil
+        } else {
+            phase = .clearing(since: time)
+        }
+    }
+}
+
+/// The rate-of-change band: how far the value moved the dangerous way within the window.
+struct RateTracker: Sendable, Hashable {
+    let settings: ThresholdRule.RateOfChange
+    var band: BandTracker
+    /// Readings in the window that could still be the best reference, best first (a monotonic deque).
+    private var window: [Reading] = []
+    private var reference: Reading?
+    static let maximumWindowReadings = 4096
+
+    init(_ settings: ThresholdRule.RateOfChange) {
+        self.settings = settings
+        band = BandTracker(limit: settings.change, sustain: .zero)
+    }
+
+    mutating func observe(_ reading: Reading, rule: ThresholdRule, gapExceeded: Bool) {
+        if gapExceeded { window.removeAll() }
+        let start = reading.measuredAt.adding(.zero - settings.window)
+        window.removeAll { $0.measuredAt < start }
+        // Keep only readings that are better (safer) than the new one: a worse, older reading can never again be the
+        // reference the change is measured from.
+        while let last = window.last, rule.worsening(from: last.value, to: reading.value) <= 0 {
+            window.removeLast()
+        }
+        window.append(reading)
+        if window.count > Self.maximumWindowReadings { window.removeFirst(window.count - Self.maximumWindowReadings) }
+        let best = window[0]
+        let change = rule.worsening(from: best.value, to: reading.value)
+        let clearBelow = max(0, settings.change - rule.hysteresis)
+        let wasActive = band.isActive
+        band.observe(reading, violates: change >= settings.change, clears: change <= clearBelow, rule: rule, gapExceeded: false)
+        if band.isActive && !wasActive { reference = best }
+        if !band.isActive { reference = nil }
+    }
+
+    func activeEvidence(rule: ThresholdRule) -> (AlarmPriority, AlertEvidence)? {
+        guard band.isActive, let reference,
+              var evidence = band.evidence(rule: rule, band: .init(priority: settings.priority, limit: settings.change, sustain: .zero))
+        else { return nil }
+        evidence.summary = rule.summary(of: settings)
+        evidence.limit = nil
+        evidence.readings.insert(reference, at: 0)
+        evidence.details["reference"] = ThresholdRule.format(reference.value)
+        return (settings.priority, evidence)
+    }
+}
