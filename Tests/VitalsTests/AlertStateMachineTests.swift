@@ -66,6 +66,7 @@ import Vitals
         let worse = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(60))
         #expect(worse == .notify(machine.alert!, .priorityRaised(from: .medium, to: .high), tier: 0))
         #expect(machine.alert?.status == .unacknowledged)
+        #expect(machine.alert?.acknowledgedBy == nil, "an unacknowledged alert names nobody as having acknowledged it")
         #expect(machine.alert?.isLatching == true, "reaching high priority makes the alert latch")
         #expect(machine.alert?.nextEscalationAt == at(180))
     }

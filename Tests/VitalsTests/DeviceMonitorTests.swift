@@ -39,6 +39,7 @@ import Vitals
         #expect(monitor.tick(now: at(599)).isEmpty)
         let changes = monitor.tick(now: at(600))
         #expect(Set(changes.map(\.condition)) == [.deviceOffline, .staleData])
+        #expect(changes.allSatisfy { $0.evidence?.since == at(0) }, "the evidence dates the silence from the last report")
         #expect(monitor.tick(now: at(700)).isEmpty, "each said once")
     }
 

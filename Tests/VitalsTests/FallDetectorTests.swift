@@ -146,6 +146,24 @@ struct Recording {
         #expect(r.detections().isEmpty)
     }
 
+    /// A fall whose low-g phase lasts `samples` samples at 50 Hz.
+    static func fall(freeFallSamples samples: Int) -> Recording {
+        var r = Recording()
+        r.hold(0, 1, 0, seconds: 3)
+        for _ in 0..<samples { r.add(0.2, 0.3, 0) }
+        r.add(2.8, 1.0, 0.4); r.add(3.6, 0.8, 0.3)
+        r.ramp(from: (1.6, 0.2, 0), to: (1, 0.05, 0), seconds: 0.5)
+        r.hold(1, 0.05, 0.05, seconds: 8)
+        return r
+    }
+
+    @Test func theFreeFallPhaseIsTimedUntilTheFirstSampleBackAboveTheThreshold() {
+        // Three samples at 50 Hz below 0.6 g: 60 ms from the first of them to the impact sample, just enough.
+        #expect(Self.fall(freeFallSamples: 3).detections().map(\.kind) == [.fall])
+        // Two samples: 40 ms, a bump.
+        #expect(Self.fall(freeFallSamples: 2).detections().isEmpty)
+    }
+
     @Test func garbageSamplesAreIgnored() {
         var detector = FallDetector()
         #expect(detector.observe(.init(x: .nan, y: 1, z: 0, at: origin)) == nil)

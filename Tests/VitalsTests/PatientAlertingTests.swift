@@ -35,9 +35,50 @@ import Vitals
         var alerting = PatientAlerting(rules: .adultHomeDefaults)
         for second in 0..<40 { _ = alerting.ingest(reading(.oxygenSaturation, 87, at: Double(second))) }
         let relaxed = try RuleSet.adultHomeDefaults.applying([RuleOverride(id: "heart-rate-high", isEnabled: false)])
-        alerting.replaceRules(relaxed)
+        #expect(alerting.replaceRules(relaxed, at: at(40)).isEmpty)
         var actions: [AlertStateMachine.Action] = []
         for second in 40...60 { actions += alerting.ingest(reading(.oxygenSaturation, 87, at: Double(second))) }
         #expect(actions.contains { $0.isRaise }, "the SpO2 tracker kept its 40 s of evidence")
+    }
+
+    /// Raises a medium systolic alert (95 mmHg, below the medium limit of 100) and returns the alerting and alert.
+    static func lowPressureAlert() throws -> (PatientAlerting, Alert) {
+        var alerting = PatientAlerting(rules: .adultHomeDefaults)
+        let alert = try #require(alerting.ingest(reading(.systolicBloodPressure, 95, at: 0)).first?.alert)
+        return (alerting, alert)
+    }
+
+    @Test func anAlertRestoredFromStorageStillClearsWhenValuesRecover() throws {
+        let (_, open) = try Self.lowPressureAlert()
+        #expect(open.condition == .present)
+        var restored = PatientAlerting(rules: .adultHomeDefaults, openAlerts: [open])
+        let actions = restored.ingest(reading(.systolicBloodPressure, 130, at: 3600))
+        #expect(actions.map { $0.alert?.status } == [.resolved], "the restored tracker reports the condition clearing")
+        #expect(restored.openAlerts.isEmpty)
+    }
+
+    @Test func anAlertRestoredFromStorageStaysOpenWhileValuesStayBad() throws {
+        let (_, open) = try Self.lowPressureAlert()
+        var restored = PatientAlerting(rules: .adultHomeDefaults, openAlerts: [open])
+        #expect(restored.ingest(reading(.systolicBloodPressure, 97, at: 3600)).allSatisfy { $0.alert?.isOpen == true })
+        #expect(restored.openAlerts.count == 1)
+    }
+
+    @Test func editingARuleDoesNotStrandItsOpenAlert() throws {
+        var (alerting, _) = try Self.lowPressureAlert()
+        let edited = try RuleSet.adultHomeDefaults.applying([RuleOverride(id: "systolic-bp-low", hysteresis: 8)])
+        #expect(alerting.replaceRules(edited, at: at(10)).isEmpty)
+        #expect(alerting.ingest(reading(.systolicBloodPressure, 130, at: 600)).map { $0.alert?.status } == [.resolved])
+    }
+
+    @Test func removingARuleMakesItsOpenAlertResolvableByAPerson() throws {
+        var (alerting, _) = try Self.lowPressureAlert()
+        let disabled = try RuleSet.adultHomeDefaults.applying([RuleOverride(id: "systolic-bp-low", isEnabled: false)])
+        let actions = alerting.replaceRules(disabled, at: at(10))
+        #expect(actions.map { $0.alert?.condition } == [.indeterminate])
+        let resolved = try alerting.perform(on: .rule(id: "systolic-bp-low")) { machine throws(AlertTransitionError) in
+            try machine.resolve(by: "dr-lee", note: "target changed for this patient", at: at(20))
+        }
+        #expect(resolved.alert?.status == .resolved)
     }
 }

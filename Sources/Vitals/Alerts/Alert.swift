@@ -67,17 +67,25 @@ public struct Alert: Sendable, Hashable, Codable {
         case byPerson(String, note: String?)
     }
 
+    /// What the alert is about (a rule, NEWS2, a fall or a device problem).
     public var cause: AlertCause
     /// The highest priority the condition has reached while this alert has been open.
     public var priority: AlarmPriority
+    /// Where the alert is in its lifecycle: unacknowledged, acknowledged or resolved.
     public var status: Status
+    /// Whether the triggering condition still holds; an open alert that latched or came from a fall can be `.absent`.
     public var condition: Condition
     /// A latching alert stays open after its condition clears, until a person resolves it.
     public var isLatching: Bool
+    /// When the alert was raised: the time of the condition change or event that raised it.
     public var raisedAt: Date
+    /// When a person last acknowledged the alert; kept when a higher priority makes it unacknowledged again.
     public var acknowledgedAt: Date?
+    /// Who last acknowledged the alert; kept when a higher priority makes it unacknowledged again.
     public var acknowledgedBy: String?
+    /// When the alert was resolved; `nil` while it is open.
     public var resolvedAt: Date?
+    /// How the alert was closed; `nil` while it is open.
     public var resolution: Resolution?
     /// While set and in the future, the alert does not re-notify or escalate.
     public var snoozedUntil: Date?
@@ -85,7 +93,9 @@ public struct Alert: Sendable, Hashable, Codable {
     public var escalationTier: Int
     /// When the alert escalates next if nobody acknowledges it.
     public var nextEscalationAt: Date?
+    /// The evidence from the latest report that the condition was present (or the event occurred).
     public var evidence: AlertEvidence
 
+    /// Whether the alert is still open, i.e. not resolved.
     public var isOpen: Bool { status != .resolved }
 }

@@ -13,7 +13,9 @@ public struct AlertEvidence: Sendable, Hashable, Codable {
     public var ruleID: String?
     /// A sentence a caregiver reads: "SpO2 below 90 % for 60 s".
     public var summary: String
+    /// The priority of the band or detector that fired.
     public var priority: AlarmPriority
+    /// The vital concerned; `nil` when the condition is not about one (a device's battery, for instance).
     public var vital: VitalKind?
     /// The limit crossed, in the vital's canonical unit.
     public var limit: Double?
@@ -31,6 +33,7 @@ public struct AlertEvidence: Sendable, Hashable, Codable {
     /// How many of the latest readings are kept.
     public static let latestReadingsKept = 5
 
+    /// Evidence as given; `readingCount` defaults to the number of `readings`. Nothing is validated or trimmed.
     public init(
         ruleID: String? = nil, summary: String, priority: AlarmPriority, vital: VitalKind? = nil, limit: Double? = nil,
         since: Date, readings: [Reading] = [], readingCount: Int? = nil, worstValue: Double? = nil,

@@ -10,6 +10,7 @@ public struct AlertPolicy: Sendable, Hashable {
     /// The longest snooze allowed per priority.
     public var longestSnooze: [AlarmPriority: Duration]
 
+    /// A policy with these settings; a `highestTier` below 0 becomes 0, nothing else is validated.
     public init(
         latchingPriorities: Set<AlarmPriority> = [.high],
         escalationDelay: [AlarmPriority: Duration] = [.high: .seconds(120), .medium: .seconds(600)],

@@ -26,7 +26,9 @@ public struct AlertStateMachine: Sendable, Hashable {
         case close(Alert, AlertEvent)
     }
 
+    /// The cause whose alerts this machine runs.
     public let cause: AlertCause
+    /// Latching, escalation and snooze limits; a change applies to later events, not to a scheduled escalation.
     public var policy: AlertPolicy
     /// The open alert, if any.
     public private(set) var alert: Alert?
@@ -81,8 +83,9 @@ public struct AlertStateMachine: Sendable, Hashable {
     }
 
     private mutating func conditionPresent(priority: AlarmPriority, evidence: AlertEvidence?, at now: Date, isEvent: Bool) -> Action {
-        let evidence = evidence ?? AlertEvidence(summary: "\(cause)", priority: priority, since: now)
         guard var alert else {
+            // A condition without evidence happens only when a tracker took over an alert from before; say so.
+            let evidence = evidence ?? AlertEvidence(summary: "\(cause)", priority: priority, since: now)
             let raised = Alert(
                 cause: cause, priority: priority, status: .unacknowledged, condition: isEvent ? .absent : .present,
                 isLatching: isEvent || policy.latchingPriorities.contains(priority), raisedAt: now,
@@ -91,19 +94,20 @@ public struct AlertStateMachine: Sendable, Hashable {
             return .raise(raised)
         }
         alert.condition = isEvent ? .absent : .present
+        if let evidence { alert.evidence = evidence }
         if priority > alert.priority || isEvent {
             let previous = alert.priority
             alert.priority = max(priority, alert.priority)
             alert.isLatching = alert.isLatching || policy.latchingPriorities.contains(alert.priority)
-            alert.evidence = evidence
             alert.status = .unacknowledged
+            alert.acknowledgedAt = nil
+            alert.acknowledgedBy = nil
             alert.snoozedUntil = nil
             alert.nextEscalationAt = escalationTime(for: alert.priority, after: now)
             self.alert = alert
             let event: AlertEvent = isEvent ? .reoccurred : .priorityRaised(from: previous, to: alert.priority)
             return .notify(alert, event, tier: alert.escalationTier)
         }
-        alert.evidence = evidence
         self.alert = alert
         return .update(alert, .conditionPresent(priority))
     }

@@ -9,18 +9,24 @@ import Foundation
 ///
 /// Pure and in memory; the hub keeps one per patient and persists what the actions say.
 public struct PatientAlerting: Sendable {
+    /// The rules in force; change them with ``replaceRules(_:)`` so the trackers follow.
     public private(set) var rules: RuleSet
+    /// The policy for alert state machines created from now on; existing machines keep the policy they were given.
     public var policy: AlertPolicy
     private var trackers: [String: RuleTracker]
+    /// One alert state machine per cause that has had an alert; a machine stays after its alert closes.
     public private(set) var machines: [AlertCause: AlertStateMachine] = [:]
 
     /// Alerting under `rules`; `openAlerts` are alerts still open from before (restored from storage).
     public init(rules: RuleSet, policy: AlertPolicy = .standard, openAlerts: [Alert] = []) {
         self.rules = rules
         self.policy = policy
-        trackers = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, RuleTracker(rule: $0)) })
+        trackers = [:]
         for alert in openAlerts where alert.isOpen {
             machines[alert.cause] = AlertStateMachine(cause: alert.cause, policy: policy, openAlert: alert)
+        }
+        for rule in rules.rules {
+            trackers[rule.id] = RuleTracker(rule: rule, resuming: machines[.rule(id: rule.id)]?.alert)
         }
     }
 
@@ -49,19 +55,27 @@ public struct PatientAlerting: Sendable {
         return actions.filter { $0 != .none }
     }
 
-    /// Replaces the rules (a patient's overrides changed). Trackers of unchanged rules keep their state; an open
-    /// alert of a removed or changed rule stays open for a person to resolve.
-    public mutating func replaceRules(_ newRules: RuleSet) {
+    /// Replaces the rules (a patient's overrides changed). Trackers of unchanged rules keep their state; a changed
+    /// rule's tracker takes over its open alert, which then clears by the new rule's limits. The open alert of a
+    /// removed or disabled rule can no longer clear by itself: its condition becomes indeterminate, so a person can
+    /// resolve it. Returns the actions for those alerts.
+    public mutating func replaceRules(_ newRules: RuleSet, at now: Date) -> [AlertStateMachine.Action] {
         var newTrackers: [String: RuleTracker] = [:]
         for rule in newRules.rules {
             if let existing = trackers[rule.id], existing.rule == rule {
                 newTrackers[rule.id] = existing
             } else {
-                newTrackers[rule.id] = RuleTracker(rule: rule)
+                newTrackers[rule.id] = RuleTracker(rule: rule, resuming: machines[.rule(id: rule.id)]?.alert)
             }
         }
         trackers = newTrackers
         rules = newRules
+        var actions: [AlertStateMachine.Action] = []
+        for cause in machines.keys.sorted(by: { $0.description < $1.description }) {
+            guard case .rule(let id) = cause, newRules[id]?.isEnabled != true else { continue }
+            actions.append(machines[cause]?.conditionChanged(to: .indeterminate, evidence: nil, at: now) ?? .none)
+        }
+        return actions.filter { $0 != .none }
     }
 
     /// The earliest time ``tick(now:staleAfter:)`` has an escalation or snooze expiry to perform.

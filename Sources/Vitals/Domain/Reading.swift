@@ -6,6 +6,7 @@ import Foundation
 
 /// One measured value of one vital, in the kind's canonical unit, with when it was measured and where it came from.
 public struct Reading: Sendable, Hashable, Codable {
+    /// The vital measured; ``value`` is in its canonical ``VitalKind/unit``.
     public var kind: VitalKind
     /// The value in `kind.unit`.
     public var value: Double
@@ -53,9 +54,12 @@ public struct Reading: Sendable, Hashable, Codable {
 
 /// Where a reading came from: the device and its sequence number for that device.
 public struct ReadingSource: Sendable, Hashable, Codable {
+    /// The device that measured the reading.
     public var deviceID: String
+    /// The device's per-device sequence number for this reading.
     public var sequence: UInt64
 
+    /// A source as given; nothing is validated.
     public init(deviceID: String, sequence: UInt64) {
         self.deviceID = deviceID
         self.sequence = sequence

@@ -109,15 +109,19 @@ public enum VitalKind: String, CaseIterable, Codable, Sendable, Hashable, Custom
 public struct ClinicalCode: Sendable, Hashable, Codable {
     /// The terminology's canonical URI, as FHIR uses it.
     public var system: String
+    /// The code within ``system``, e.g. LOINC `8867-4`.
     public var code: String
+    /// The display text for the code, as shown to people.
     public var display: String
 
+    /// A code as given; nothing is checked against the terminology.
     public init(system: String, code: String, display: String) {
         self.system = system
         self.code = code
         self.display = display
     }
 
+    /// A LOINC code (system `http://loinc.org`).
     public static func loinc(_ code: String, _ display: String) -> ClinicalCode {
         ClinicalCode(system: "http://loinc.org", code: code, display: display)
     }
@@ -127,6 +131,7 @@ public struct ClinicalCode: Sendable, Hashable, Codable {
         ClinicalCode(system: "urn:silverwatch:code", code: code, display: display)
     }
 
+    /// A SNOMED CT code (system `http://snomed.info/sct`).
     public static func snomed(_ code: String, _ display: String) -> ClinicalCode {
         ClinicalCode(system: "http://snomed.info/sct", code: code, display: display)
     }

@@ -67,17 +67,24 @@ public struct EarlyWarningScore: Sendable, Hashable {
 
     /// The observations scored. `nil` means not observed.
     public struct Observations: Sendable, Hashable {
+        /// Breaths per minute.
         public var respirationRate: Double?
+        /// SpO2 in percent, scored on ``scale``.
         public var oxygenSaturation: Double?
         /// `true` on supplemental oxygen, `false` on air.
         public var onOxygen: Bool?
+        /// Systolic blood pressure in mmHg.
         public var systolicBloodPressure: Double?
+        /// Beats per minute.
         public var pulse: Double?
+        /// The ACVPU level, from a caregiver's observation (devices do not measure it).
         public var consciousness: Consciousness?
         /// Degrees Celsius.
         public var temperature: Double?
+        /// The SpO2 scale to score on; on scale 2, SpO2 is left unscored without ``onOxygen``.
         public var scale: SpO2Scale
 
+        /// Observations as given, in the units above; nothing is validated (impossible values score as extremes).
         public init(
             respirationRate: Double? = nil, oxygenSaturation: Double? = nil, onOxygen: Bool? = nil,
             systolicBloodPressure: Double? = nil, pulse: Double? = nil, consciousness: Consciousness? = nil,

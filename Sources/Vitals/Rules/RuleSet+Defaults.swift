@@ -1,8 +1,10 @@
 extension RuleSet {
     /// Threshold rules for an adult at home, before any per-patient override.
     ///
-    /// The limits follow the NEWS2 chart (Royal College of Physicians 2017, chart 1): a band that NEWS2 scores 3
-    /// is a high-priority alarm, one it scores 2 is medium, and the edge of normal is low. Continuously measured
+    /// The limits sit near the band edges of the NEWS2 chart (Royal College of Physicians 2017, chart 1), rounded to
+    /// the numbers clinicians write on alarm settings and compared strictly ("below 90 %"): values NEWS2 scores 3
+    /// lie in or next to the high bands, those it scores 2 near the medium bands. They are alarm limits for home
+    /// monitoring, not NEWS2 itself, which ``EarlyWarningScore`` computes exactly to its chart. Continuously measured
     /// vitals (heart and pulse rate, SpO2, respiration) must stay past a limit for a sustain time, so a moving
     /// finger or a cough does not alarm; spot measurements (temperature, blood pressure) alarm on one reading.
     /// SpO2 limits assume NEWS2 scale 1; a patient with hypercapnic respiratory failure (scale 2, target 88–92 %)

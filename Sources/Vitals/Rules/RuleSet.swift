@@ -16,6 +16,7 @@ public struct RuleSet: Sendable, Hashable {
         rules.filter { $0.vital == vital && $0.isEnabled }
     }
 
+    /// The rule with `id`, enabled or not; `nil` when there is none.
     public subscript(id: String) -> ThresholdRule? {
         rules.first { $0.id == id }
     }
@@ -39,17 +40,26 @@ public struct RuleSet: Sendable, Hashable {
 
 /// A patient's change to one rule: every field left `nil` keeps the default.
 public struct RuleOverride: Sendable, Hashable {
+    /// The rule to change; an unknown id adds a rule, which then needs `vital`, `direction`, and bands or a rate.
     public var id: String
+    /// The vital the rule judges; `nil` keeps the rule's.
     public var vital: VitalKind?
+    /// Which side of the limits is dangerous; `nil` keeps the rule's.
     public var direction: ThresholdRule.Direction?
+    /// Replaces all of the rule's bands (they are not merged band by band); `nil` keeps them.
     public var bands: [ThresholdRule.Band]?
+    /// In the vital's canonical unit; `nil` keeps the rule's.
     public var hysteresis: Double?
+    /// How long the value must stay cleared before a band clears; `nil` keeps the rule's.
     public var clearAfter: Duration?
+    /// The longest gap between readings that still sustains a condition; `nil` keeps the rule's.
     public var maximumGap: Duration?
     /// `.some(nil)` removes the rate-of-change band; `nil` keeps it.
     public var rateOfChange: ThresholdRule.RateOfChange??
+    /// `false` disables the rule for this patient; `nil` keeps the rule's.
     public var isEnabled: Bool?
 
+    /// An override as given; it is validated only when applied with ``RuleSet/applying(_:)``.
     public init(
         id: String, vital: VitalKind? = nil, direction: ThresholdRule.Direction? = nil,
         bands: [ThresholdRule.Band]? = nil, hysteresis: Double? = nil, clearAfter: Duration? = nil,
@@ -98,9 +108,12 @@ public struct RuleOverride: Sendable, Hashable {
 public struct RuleValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One problem: where (`rules[spo2-low].bands[high].limit`) and what.
     public struct Issue: Sendable, Hashable, CustomStringConvertible {
+        /// Where the problem is, e.g. `rules[spo2-low].bands[high].limit` or `overrides[0].vital`.
         public var path: String
+        /// What is wrong, in words for the person who wrote the configuration.
         public var message: String
 
+        /// An issue as given.
         public init(path: String, message: String) {
             self.path = path
             self.message = message
@@ -109,8 +122,10 @@ public struct RuleValidationError: Error, Sendable, Hashable, CustomStringConver
         public var description: String { "\(path): \(message)" }
     }
 
+    /// Every problem found; never empty when this library throws the error.
     public var issues: [Issue]
 
+    /// An error with `issues` as given; an empty list is not rejected.
     public init(issues: [Issue]) { self.issues = issues }
 
     public var description: String { issues.map(\.description).joined(separator: "; ") }

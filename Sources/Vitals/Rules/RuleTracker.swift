@@ -16,9 +16,13 @@ public enum ConditionStatus: Sendable, Hashable, Codable {
 
 /// The condition of a rule changed: what it is now, and the evidence when it is present.
 public struct ConditionChange: Sendable, Hashable {
+    /// The id of the rule whose condition changed.
     public var ruleID: String
+    /// The condition's new status.
     public var status: ConditionStatus
+    /// The evidence of the highest-priority active band when the status is present; otherwise `nil`.
     public var evidence: AlertEvidence?
+    /// The time of the reading (its `measuredAt`) or of the staleness check that caused the change.
     public var at: Date
 }
 
@@ -28,16 +32,41 @@ public struct ConditionChange: Sendable, Hashable {
 /// Only usable readings count (artifacts are skipped, neither starting nor breaking a condition), and only readings
 /// newer than the last one seen: a late, re-sent reading is stored by the hub but cannot rewrite the past here.
 public struct RuleTracker: Sendable, Hashable {
+    /// The rule followed; a changed rule needs a new tracker.
     public private(set) var rule: ThresholdRule
+    /// The condition's status after the latest reading or staleness check.
     public private(set) var status: ConditionStatus = .absent
     private var bands: [BandTracker]
     private var rate: RateTracker?
     private var lastReadingAt: Date?
 
+    /// A tracker with no history: every band inactive, the status absent. The rule is not validated here.
     public init(rule: ThresholdRule) {
         self.rule = rule
         bands = rule.bands.map { BandTracker(limit: $0.limit, sustain: $0.sustain) }
         rate = rule.rateOfChange.map(RateTracker.init)
+    }
+
+    /// A tracker that takes over an alert still open from before (restored from storage, or its rule was edited).
+    ///
+    /// A fresh tracker would start with the condition absent and never report it clearing, leaving the alert open
+    /// with its condition present, which a person cannot resolve. So the band at the alert's priority (or the rule's
+    /// highest band below it) starts active, and readings must clear it the usual way, past the hysteresis for
+    /// `clearAfter`, before the alert closes.
+    public init(rule: ThresholdRule, resuming alert: Alert?) {
+        self.init(rule: rule)
+        guard let alert, alert.isOpen, alert.condition != .absent else { return }
+        let resumed: AlarmPriority
+        if let index = bands.indices.last(where: { rule.bands[$0].priority <= alert.priority }) ?? bands.indices.last {
+            bands[index].resumeActive()
+            resumed = rule.bands[index].priority
+        } else if rate != nil, let priority = rule.rateOfChange?.priority {
+            rate?.band.resumeActive()
+            resumed = priority
+        } else {
+            return
+        }
+        status = alert.condition == .indeterminate ? .indeterminate : .present(resumed)
     }
 
     /// Feeds a reading of the rule's vital; returns a change when the condition's status changed.
@@ -66,15 +95,17 @@ public struct RuleTracker: Sendable, Hashable {
     }
 
     private mutating func updateStatus(at time: Date) -> ConditionChange? {
-        let candidates: [(AlarmPriority, AlertEvidence)] =
-            zip(rule.bands, bands).compactMap { band, tracker in
-                tracker.isActive ? tracker.evidence(rule: rule, band: band).map { (band.priority, $0) } : nil
-            } + [rate.flatMap { $0.activeEvidence(rule: rule) }].compactMap { $0 }
-        let strongest = candidates.max { $0.0 < $1.0 }
-        let newStatus: ConditionStatus = strongest.map { .present($0.0) } ?? .absent
+        var active: [(priority: AlarmPriority, evidence: AlertEvidence?)] = zip(rule.bands, bands)
+            .filter { $0.1.isActive }
+            .map { band, tracker in (band.priority, tracker.evidence(rule: rule, band: band)) }
+        if let rate, rate.band.isActive {
+            active.append((rate.settings.priority, rate.evidence(rule: rule)))
+        }
+        let strongest = active.max { $0.priority < $1.priority }
+        let newStatus: ConditionStatus = strongest.map { .present($0.priority) } ?? .absent
         guard newStatus != status else { return nil }
         status = newStatus
-        return ConditionChange(ruleID: rule.id, status: newStatus, evidence: strongest?.1, at: time)
+        return ConditionChange(ruleID: rule.id, status: newStatus, evidence: strongest?.evidence, at: time)
     }
 }
 
@@ -141,6 +172,13 @@ struct BandTracker: Sendable, Hashable {
         }
     }
 
+    /// Marks the band active without evidence (taking over an alert still open from before); the next violating
+    /// reading starts collecting evidence again.
+    mutating func resumeActive() {
+        phase = .active
+        collector = nil
+    }
+
     mutating func forgetPending() {
         if case .pending = phase {
             phase = .inactive
@@ -162,6 +200,10 @@ struct BandTracker: Sendable, Hashable {
     }
 
     private mutating func collect(_ reading: Reading, rule: ThresholdRule) {
+        guard collector != nil else {
+            collector = EvidenceCollector(reading)
+            return
+        }
         collector?.add(reading) { rule.worsening(from: $1, to: $0) > 0 }
     }
 
@@ -209,7 +251,8 @@ struct RateTracker: Sendable, Hashable {
         if !band.isActive { reference = nil }
     }
 
-    func activeEvidence(rule: ThresholdRule) -> (AlarmPriority, AlertEvidence)? {
+    /// The evidence for an active rate-of-change band: the reference reading the change is measured from first.
+    func evidence(rule: ThresholdRule) -> AlertEvidence? {
         guard band.isActive, let reference,
               var evidence = band.evidence(rule: rule, band: .init(priority: settings.priority, limit: settings.change, sustain: .zero))
         else { return nil }
@@ -217,6 +260,6 @@ struct RateTracker: Sendable, Hashable {
         evidence.limit = nil
         evidence.readings.insert(reference, at: 0)
         evidence.details["reference"] = ThresholdRule.format(reference.value)
-        return (settings.priority, evidence)
+        return evidence
     }
 }

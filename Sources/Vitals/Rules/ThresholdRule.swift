@@ -18,12 +18,14 @@ public struct ThresholdRule: Sendable, Hashable, Identifiable {
 
     /// A limit at one priority.
     public struct Band: Sendable, Hashable {
+        /// The priority of the alert while this is the highest active band.
         public var priority: AlarmPriority
         /// The limit in the vital's canonical unit.
         public var limit: Double
         /// How long the value must stay past the limit before the band is active (zero: the first reading).
         public var sustain: Duration
 
+        /// A band as given; validated when its rule joins a ``RuleSet``.
         public init(priority: AlarmPriority, limit: Double, sustain: Duration) {
             self.priority = priority
             self.limit = limit
@@ -33,12 +35,14 @@ public struct ThresholdRule: Sendable, Hashable, Identifiable {
 
     /// A fast change in the dangerous direction, whatever the absolute value ("SpO2 falls 4 points in 5 minutes").
     public struct RateOfChange: Sendable, Hashable {
+        /// The priority of the alert while the change holds, unless a band reaches a higher one.
         public var priority: AlarmPriority
         /// The change, in the vital's canonical unit, that triggers; always positive, the direction is the rule's.
         public var change: Double
         /// The time window over which the change is measured.
         public var window: Duration
 
+        /// A rate-of-change band as given; validated when its rule joins a ``RuleSet``.
         public init(priority: AlarmPriority, change: Double, window: Duration) {
             self.priority = priority
             self.change = change
@@ -48,7 +52,9 @@ public struct ThresholdRule: Sendable, Hashable, Identifiable {
 
     /// A stable identifier, e.g. `spo2-low`; per-patient overrides refer to it.
     public var id: String
+    /// The vital whose readings the rule judges; limits are in its canonical unit.
     public var vital: VitalKind
+    /// Which side of the limits is dangerous.
     public var direction: Direction
     /// At most one band per priority; higher priorities have more extreme limits.
     public var bands: [Band]
@@ -58,9 +64,12 @@ public struct ThresholdRule: Sendable, Hashable, Identifiable {
     public var clearAfter: Duration
     /// Readings further apart than this do not make a sustained condition: the sustain time starts again.
     public var maximumGap: Duration
+    /// An optional alarm on a fast worsening, whatever the absolute value.
     public var rateOfChange: RateOfChange?
+    /// A disabled rule ignores readings and raises no alert.
     public var isEnabled: Bool
 
+    /// A rule as given, with its bands sorted by priority; validated only when it joins a ``RuleSet``.
     public init(
         id: String, vital: VitalKind, direction: Direction, bands: [Band],
         hysteresis: Double, clearAfter: Duration = .seconds(30), maximumGap: Duration = .seconds(30),

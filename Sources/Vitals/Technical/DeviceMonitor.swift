@@ -6,19 +6,28 @@ import Foundation
 
 /// A technical condition of one device changed.
 public struct TechnicalConditionChange: Sendable, Hashable {
+    /// The technical condition that changed.
     public var condition: TechnicalCondition
+    /// The condition's new status; technical conditions are only ever present or absent.
     public var status: ConditionStatus
+    /// What the device reported, when the status is present; otherwise `nil`.
     public var evidence: AlertEvidence?
+    /// The time of the report or tick that caused the change.
     public var at: Date
 }
 
 /// Watches one device's reports (readings, battery, signal, connection) and says when a technical alarm condition
 /// starts, changes priority or ends. Feed its changes to an ``AlertStateMachine`` per condition.
 public struct DeviceMonitor: Sendable, Hashable {
+    /// The device watched; every evidence carries it in its details as `deviceID`.
     public let deviceID: String
+    /// The limits for technical alarms; a change applies from the next report or tick.
     public var policy: TechnicalAlarmPolicy
+    /// The status of each condition set so far; ``status(of:)`` also answers for the others.
     public private(set) var statuses: [TechnicalCondition: ConditionStatus] = [:]
+    /// When the latest reading was observed; the creation time before any.
     public private(set) var lastReadingAt: Date?
+    /// When any report was last observed (the creation time before any); a lost connection does not set it.
     public private(set) var lastSeenAt: Date?
     private var problemSince: [TechnicalCondition: Date] = [:]
 
@@ -101,10 +110,12 @@ public struct DeviceMonitor: Sendable, Hashable {
     public mutating func tick(now: Date) -> [TechnicalConditionChange] {
         var changes: [TechnicalConditionChange] = []
         if let lastSeenAt, now.duration(since: lastSeenAt) >= policy.offlineAfter {
-            changes += set(.deviceOffline, .present(.medium), summary: "Device offline: nothing received for \(ThresholdRule.format(policy.offlineAfter))", at: now)
+            let summary = "Device offline: nothing received for \(ThresholdRule.format(policy.offlineAfter))"
+            changes += set(.deviceOffline, .present(.medium), summary: summary, since: lastSeenAt, at: now)
         }
         if let lastReadingAt, now.duration(since: lastReadingAt) >= policy.staleAfter {
-            changes += set(.staleData, .present(.medium), summary: "No reading for \(ThresholdRule.format(policy.staleAfter))", at: now)
+            let summary = "No reading for \(ThresholdRule.format(policy.staleAfter))"
+            changes += set(.staleData, .present(.medium), summary: summary, since: lastReadingAt, at: now)
         }
         return changes
     }
@@ -128,13 +139,14 @@ public struct DeviceMonitor: Sendable, Hashable {
     }
 
     private mutating func set(
-        _ condition: TechnicalCondition, _ status: ConditionStatus, summary: String = "", details: [String: String] = [:], at now: Date
+        _ condition: TechnicalCondition, _ status: ConditionStatus, summary: String = "", details: [String: String] = [:],
+        since: Date? = nil, at now: Date
     ) -> [TechnicalConditionChange] {
         guard self.status(of: condition) != status else { return [] }
         statuses[condition] = status
         var evidence: AlertEvidence?
         if case .present(let priority) = status {
-            evidence = AlertEvidence(summary: summary, priority: priority, since: problemSince[condition] ?? now, details: details.merging(["deviceID": deviceID]) { a, _ in a })
+            evidence = AlertEvidence(summary: summary, priority: priority, since: since ?? problemSince[condition] ?? now, details: details.merging(["deviceID": deviceID]) { a, _ in a })
         }
         return [TechnicalConditionChange(condition: condition, status: status, evidence: evidence, at: now)]
     }

@@ -30,6 +30,7 @@ public struct TechnicalAlarmPolicy: Sendable, Hashable {
     public var batteryHysteresisPercent: Int
     /// Below this RSSI (dBm) for ``weakSignalSustain`` the signal is weak (low priority).
     public var weakSignalBelowDBm: Int
+    /// How long the RSSI must stay below ``weakSignalBelowDBm`` before the signal counts as weak.
     public var weakSignalSustain: Duration
     /// The signal must come back this many dB above the limit to clear.
     public var signalHysteresisDB: Int
@@ -37,6 +38,7 @@ public struct TechnicalAlarmPolicy: Sendable, Hashable {
     /// finger in the clip is not an alarm).
     public var sensorProblemSustain: Duration
 
+    /// A policy with these limits; nothing is validated.
     public init(
         staleAfter: Duration = .seconds(600), offlineAfter: Duration = .seconds(600),
         batteryWarningPercent: Int = 30, batteryUrgentPercent: Int = 20, batteryHysteresisPercent: Int = 5,
@@ -54,5 +56,6 @@ public struct TechnicalAlarmPolicy: Sendable, Hashable {
         self.sensorProblemSustain = sensorProblemSustain
     }
 
+    /// Defaults: stale and offline after 10 min, battery warning 30 % and urgent 20 %, weak signal < -85 dBm for 60 s.
     public static let standard = TechnicalAlarmPolicy()
 }
