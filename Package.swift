@@ -9,10 +9,13 @@ let package = Package(
     name: "SilverWatch",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "DeviceProtocols", targets: ["DeviceProtocols"]),
         .library(name: "Vitals", targets: ["Vitals"]),
     ],
     targets: [
+        .target(name: "DeviceProtocols"),
         .target(name: "Vitals"),
+        .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+// Intentionally empty: SwiftPM needs one source file; the declaration lives in include/LibFuzzerDriver.h.
+#include "LibFuzzerDriver.h"
