@@ -54,7 +54,7 @@ import Vitals
         #expect(machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(0)).isRaise)
         _ = machine.conditionChanged(to: .absent, evidence: nil, at: at(100))
         let again = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high, worst: 85), at: at(200))
-        #expect(again == .update(machine.alert!, .conditionPresent(.high)))
+        #expect(again == .notify(machine.alert!, .conditionReturned(.high), tier: 0), "a condition back after clearing is announced")
         #expect(machine.alert?.raisedAt == at(0))
         #expect(machine.alert?.evidence.worstValue == 85)
     }
@@ -167,5 +167,44 @@ import Vitals
         #expect(restored.tick(now: at(120)) == .notify(restored.alert!, .escalated(tier: 1), tier: 1))
         let closed = first.alert.map { alert -> Alert in var copy = alert; copy.status = .resolved; return copy }
         #expect(AlertStateMachine(cause: Self.cause, openAlert: closed).alert == nil, "a resolved alert is not reopened")
+    }
+
+    @Test func lowerBandEvidenceNeverReplacesTheEvidenceThatRaisedTheAlert() {
+        var machine = Self.machine()
+        _ = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high, worst: 84), at: at(0))
+        let medium = AlertEvidence(ruleID: "spo2-low", summary: "SpO2 below 92 % for 2 min", priority: .medium, since: at(0))
+        _ = machine.conditionChanged(to: .present(.medium), evidence: medium, at: at(100))
+        #expect(machine.alert?.evidence.priority == .high)
+        #expect(machine.alert?.evidence.worstValue == 84)
+        #expect(machine.alert?.priority == .high)
+    }
+
+    @Test func aWorseningConditionUpdatesTheEvidenceWithoutRenotifying() {
+        var machine = Self.machine()
+        _ = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high, worst: 88), at: at(0))
+        let worse = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high, worst: 80), at: at(30))
+        #expect(worse == .update(machine.alert!, .conditionPresent(.high)))
+        #expect(machine.alert?.evidence.worstValue == 80)
+    }
+
+    @Test func aConditionReturningToAnAcknowledgedSnoozedLatchedAlertIsAnnouncedAgain() throws {
+        var machine = Self.machine()
+        _ = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(0))
+        _ = try machine.acknowledge(by: "nurse-ana", at: at(30))
+        _ = machine.conditionChanged(to: .absent, evidence: nil, at: at(200))
+        _ = try machine.snooze(by: "nurse-ana", until: at(700), at: at(210))
+        let back = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(400))
+        #expect(back == .notify(machine.alert!, .conditionReturned(.high), tier: 0))
+        #expect(machine.alert?.snoozedUntil == nil, "the snooze covered the cleared episode, not the new one")
+        #expect(machine.alert?.status == .unacknowledged)
+        #expect(machine.nextDeadline == at(520))
+    }
+
+    @Test func dataComingBackWithTheConditionStillPresentIsNotANewCondition() {
+        var machine = Self.machine()
+        _ = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(0))
+        _ = machine.conditionChanged(to: .indeterminate, evidence: nil, at: at(700))
+        let back = machine.conditionChanged(to: .present(.high), evidence: Self.evidence(.high), at: at(800))
+        #expect(back == .update(machine.alert!, .conditionPresent(.high)))
     }
 }

@@ -13,30 +13,51 @@ import Vitals
         }
     }
 
-    static func raisedAlerts(_ readings: [Reading], rules: RuleSet) -> Int {
+    /// How many alerts were raised, and how many times an open alert was announced again (priority or recurrence).
+    static func alerts(_ readings: [Reading], rules: RuleSet) -> (raised: Int, reannounced: Int) {
         var alerting = PatientAlerting(rules: rules)
-        return readings.flatMap { alerting.ingest($0) }.filter(\.isRaise).count
+        let actions = readings.flatMap { alerting.ingest($0) }
+        let reannounced = actions.filter { if case .notify = $0 { true } else { false } }.count
+        return (actions.filter(\.isRaise).count, reannounced)
     }
 
-    @Test(arguments: [
-        (VitalKind.oxygenSaturation, 90.0, 2.0, UInt64(1)), (.oxygenSaturation, 92, 2, 2), (.oxygenSaturation, 94, 2, 3),
-        (.heartRate, 110, 6, 4), (.heartRate, 130, 6, 5), (.heartRate, 50, 4, 6), (.pulseRate, 100, 6, 7),
-        (.respiratoryRate, 20, 2, 8),
-    ])
-    func aNoisySignalAtALimitForAnHourRaisesAtMostOneAlert(kind: VitalKind, centre: Double, spread: Double, seed: UInt64) {
-        let readings = Self.hoveringSignal(kind, centre: centre, spread: spread, seed: seed)
-        #expect(Self.raisedAlerts(readings, rules: .adultHomeDefaults) <= 1)
-    }
-
-    /// The control: without sustain, hysteresis and clearing time the same signal flaps, so the test above
-    /// measures what the rules do, not a quiet signal.
-    @Test func withoutSustainAndHysteresisTheSameSignalFlaps() throws {
-        let naive = try RuleSet(rules: [
+    static func spo2Rule(hysteresis: Double, clearAfter: Duration) -> RuleSet {
+        // Built from literals that validation accepts.
+        (try? RuleSet(rules: [
             ThresholdRule(id: "spo2-low", vital: .oxygenSaturation, direction: .below,
-                          bands: [.init(priority: .medium, limit: 90, sustain: .zero)], hysteresis: 0, clearAfter: .zero),
-        ])
-        let readings = Self.hoveringSignal(.oxygenSaturation, centre: 90, spread: 2, seed: 1)
-        #expect(Self.raisedAlerts(readings, rules: naive) > 100)
+                          bands: [.init(priority: .medium, limit: 90, sustain: .seconds(5))],
+                          hysteresis: hysteresis, clearAfter: clearAfter),
+        ])) ?? .adultHomeDefaults
+    }
+
+    /// SpO2 hovering just under 90 % (89.5 ± 3, read as whole percent) for an hour: one alert, raised once and kept.
+    @Test func aNoisySignalAtTheLimitForAnHourRaisesExactlyOneAlert() {
+        let readings = Self.hoveringSignal(.oxygenSaturation, centre: 89.5, spread: 3, seed: 1)
+        let result = Self.alerts(readings, rules: Self.spo2Rule(hysteresis: 2, clearAfter: .seconds(5)))
+        #expect(result.raised == 1)
+        #expect(result.reannounced == 0)
+    }
+
+    /// The controls: remove the hysteresis, or the clearing time, and the same signal flaps. So the test above
+    /// measures what those two do, not a quiet signal.
+    @Test(arguments: [(0.0, Duration.seconds(5)), (2.0, Duration.zero), (0.0, Duration.zero)])
+    func withoutHysteresisOrClearingTimeTheSameSignalFlaps(hysteresis: Double, clearAfter: Duration) {
+        let readings = Self.hoveringSignal(.oxygenSaturation, centre: 89.5, spread: 3, seed: 1)
+        #expect(Self.alerts(readings, rules: Self.spo2Rule(hysteresis: hysteresis, clearAfter: clearAfter)).raised > 5)
+    }
+
+    /// With the default rules, signals hovering just past a band's limit for an hour: exactly one alert each, never
+    /// announced again (a rise in priority would be an announcement, and is allowed once at most).
+    @Test(arguments: [
+        (VitalKind.oxygenSaturation, 89.5, 2.0, UInt64(1)), (.oxygenSaturation, 91.5, 2, 2), (.oxygenSaturation, 93.5, 2, 3),
+        (.heartRate, 110.5, 6, 4), (.heartRate, 130.5, 6, 5), (.heartRate, 49.5, 4, 6), (.pulseRate, 100.5, 6, 7),
+        (.respiratoryRate, 20.5, 2, 8),
+    ])
+    func withTheDefaultsANoisySignalAtALimitRaisesOneAlertPerHour(kind: VitalKind, centre: Double, spread: Double, seed: UInt64) {
+        let readings = Self.hoveringSignal(kind, centre: centre, spread: spread, seed: seed)
+        let result = Self.alerts(readings, rules: .adultHomeDefaults)
+        #expect(result.raised == 1)
+        #expect(result.reannounced <= 1)
     }
 
     @Test func aRealDesaturationAmidNoiseStillAlarmsHigh() {
@@ -44,9 +65,9 @@ import Vitals
         for index in 1800..<1900 { readings[index].value = 86 }
         var alerting = PatientAlerting(rules: .adultHomeDefaults)
         let actions = readings.flatMap { alerting.ingest($0) }
-        let raised = actions.compactMap { action -> Alert? in if case .raise(let alert) = action { alert } else { nil } }
-        #expect(raised.count == 1)
+        #expect(actions.filter(\.isRaise).count == 1)
         #expect(alerting.openAlerts.first?.priority == .high)
         #expect(alerting.openAlerts.first?.isLatching == true)
     }
 }
+

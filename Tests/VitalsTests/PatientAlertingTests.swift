@@ -81,4 +81,50 @@ import Vitals
         }
         #expect(resolved.alert?.status == .resolved)
     }
+
+    /// The whole life of one alert, driven by readings, people and time: raise, escalate, re-trigger, acknowledge,
+    /// snooze, snooze expiry, latch, resolve; one alert throughout.
+    @Test func wholeLifecycleFromReadingsToResolution() throws {
+        var alerting = PatientAlerting(rules: .adultHomeDefaults)
+        var log: [AlertStateMachine.Action] = []
+        var second = 0.0
+        func feed(_ value: Double, for seconds: Int) {
+            for _ in 0..<seconds {
+                log += alerting.ingest(reading(.oxygenSaturation, value, at: second))
+                log += alerting.tick(now: at(second), staleAfter: .seconds(600))
+                second += 1
+            }
+        }
+        let cause = AlertCause.rule(id: "spo2-low")
+        // Desaturation: raised high at 60 s, escalated to tier 1 two minutes later while nobody answers.
+        feed(87, for: 200)
+        #expect(log.filter(\.isRaise).count == 1)
+        #expect(log.contains { if case .notify(_, .escalated(tier: 1), _) = $0 { true } else { false } })
+        // A nurse acknowledges; values recover; the high alert latches.
+        _ = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in try machine.acknowledge(by: "nurse-ana", at: at(second)) }
+        feed(97, for: 60)
+        #expect(alerting.openAlerts.first?.condition == .absent)
+        #expect(alerting.openAlerts.first?.status == .acknowledged)
+        // It happens again: the same alert is announced again, and snoozed for five minutes.
+        feed(86, for: 61)
+        #expect(log.filter(\.isRaise).count == 1, "re-triggering updates the open alert")
+        #expect(alerting.openAlerts.first?.status == .unacknowledged)
+        _ = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in
+            try machine.snooze(by: "nurse-ana", until: at(second + 300), at: at(second))
+        }
+        let snoozedAt = log.count
+        feed(86, for: 299)
+        #expect(log[snoozedAt...].allSatisfy { if case .notify = $0 { false } else { true } }, "silent while snoozed")
+        feed(86, for: 2)
+        #expect(log[snoozedAt...].contains { if case .notify(_, .snoozeExpired, _) = $0 { true } else { false } })
+        // Acknowledged again, values recover, and a person resolves it with a note.
+        _ = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in try machine.acknowledge(by: "nurse-ana", at: at(second)) }
+        feed(97, for: 60)
+        let closed = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in
+            try machine.resolve(by: "nurse-ana", note: "oxygen started", at: at(second))
+        }
+        #expect(closed.alert?.status == .resolved)
+        #expect(closed.alert?.raisedAt == at(60))
+        #expect(alerting.openAlerts.isEmpty)
+    }
 }

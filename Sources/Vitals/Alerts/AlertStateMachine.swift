@@ -93,9 +93,13 @@ public struct AlertStateMachine: Sendable, Hashable {
             self.alert = raised
             return .raise(raised)
         }
+        let returned = alert.condition == .absent && !isEvent
         alert.condition = isEvent ? .absent : .present
-        if let evidence { alert.evidence = evidence }
-        if priority > alert.priority || isEvent {
+        // Evidence of a lower band never replaces the evidence that raised the alert to its priority.
+        if let evidence, evidence.priority >= alert.priority { alert.evidence = evidence }
+        if priority > alert.priority || isEvent || returned {
+            // Worse, again (an event), or back after clearing: a new condition for people to see, which no earlier
+            // acknowledgement or snooze covers.
             let previous = alert.priority
             alert.priority = max(priority, alert.priority)
             alert.isLatching = alert.isLatching || policy.latchingPriorities.contains(alert.priority)
@@ -105,7 +109,8 @@ public struct AlertStateMachine: Sendable, Hashable {
             alert.snoozedUntil = nil
             alert.nextEscalationAt = escalationTime(for: alert.priority, after: now)
             self.alert = alert
-            let event: AlertEvent = isEvent ? .reoccurred : .priorityRaised(from: previous, to: alert.priority)
+            let event: AlertEvent =
+                if isEvent { .reoccurred } else if priority > previous { .priorityRaised(from: previous, to: alert.priority) } else { .conditionReturned(priority) }
             return .notify(alert, event, tier: alert.escalationTier)
         }
         self.alert = alert
@@ -186,8 +191,11 @@ public struct AlertStateMachine: Sendable, Hashable {
 /// One entry of an alert's lifecycle history.
 public enum AlertEvent: Sendable, Hashable, Codable {
     case priorityRaised(from: AlarmPriority, to: AlarmPriority)
-    /// The condition holds (again, or now at this band) while the alert was already open.
+    /// The condition holds at this band (a lower band, data back after a gap, or a new worst value) while the
+    /// alert was already open.
     case conditionPresent(AlarmPriority)
+    /// The condition came back after it had cleared on this latching alert: announced again.
+    case conditionReturned(AlarmPriority)
     /// An event (a fall) happened again while its alert was open.
     case reoccurred
     /// The condition cleared on a latching alert, which stays open for a person to resolve.

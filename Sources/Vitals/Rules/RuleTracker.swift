@@ -37,6 +37,8 @@ public struct RuleTracker: Sendable, Hashable {
     /// The condition's status after the latest reading or staleness check.
     public private(set) var status: ConditionStatus = .absent
     private var bands: [BandTracker]
+    /// The worst value of the evidence last reported, so a worsening condition updates its alert's evidence.
+    private var reportedWorst: Double?
     private var rate: RateTracker?
     private var lastReadingAt: Date?
 
@@ -94,18 +96,34 @@ public struct RuleTracker: Sendable, Hashable {
         return ConditionChange(ruleID: rule.id, status: .indeterminate, evidence: nil, at: now)
     }
 
+    /// Reports a change when the condition's status changed, or when it stayed present but reached a new worst
+    /// value (the alert's evidence should show SpO2 still falling). Evidence is built only when reported.
     private mutating func updateStatus(at time: Date) -> ConditionChange? {
-        var active: [(priority: AlarmPriority, evidence: AlertEvidence?)] = zip(rule.bands, bands)
-            .filter { $0.1.isActive }
-            .map { band, tracker in (band.priority, tracker.evidence(rule: rule, band: band)) }
-        if let rate, rate.band.isActive {
-            active.append((rate.settings.priority, rate.evidence(rule: rule)))
+        var strongest: AlarmPriority?
+        var strongestBand: Int?
+        for index in bands.indices where bands[index].isActive {
+            let priority = rule.bands[index].priority
+            if strongest.map({ priority > $0 }) ?? true {
+                strongest = priority
+                strongestBand = index
+            }
         }
-        let strongest = active.max { $0.priority < $1.priority }
-        let newStatus: ConditionStatus = strongest.map { .present($0.priority) } ?? .absent
-        guard newStatus != status else { return nil }
+        var fromRate = false
+        if let rate, rate.band.isActive, strongest.map({ rate.settings.priority > $0 }) ?? true {
+            strongest = rate.settings.priority
+            fromRate = true
+        }
+        let newStatus: ConditionStatus = strongest.map { .present($0) } ?? .absent
+        let worst = fromRate ? rate?.band.worstValue : strongestBand.flatMap { bands[$0].worstValue }
+        if newStatus == status {
+            guard let worst, reportedWorst.map({ rule.worsening(from: $0, to: worst) > 0 }) ?? true else { return nil }
+        }
         status = newStatus
-        return ConditionChange(ruleID: rule.id, status: newStatus, evidence: strongest?.evidence, at: time)
+        reportedWorst = worst
+        let evidence = fromRate
+            ? rate?.evidence(rule: rule)
+            : strongestBand.flatMap { bands[$0].evidence(rule: rule, band: rule.bands[$0]) }
+        return ConditionChange(ruleID: rule.id, status: newStatus, evidence: evidence, at: time)
     }
 }
 
@@ -113,7 +131,8 @@ public struct RuleTracker: Sendable, Hashable {
 struct BandTracker: Sendable, Hashable {
     enum Phase: Sendable, Hashable {
         case inactive
-        case pending(since: Date)
+        /// Past the limit since `since`; the latest reading past it was at `lastViolation`.
+        case pending(since: Date, lastViolation: Date)
         case active
         case clearing(since: Date)
     }
@@ -127,6 +146,15 @@ struct BandTracker: Sendable, Hashable {
         self.limit = limit
         self.sustain = sustain
     }
+
+    /// How long a pending condition survives readings back on the safe side of the limit: a tenth of the sustain
+    /// time. Measurement noise around a value just past the limit (a true SpO2 of 89 % read as 87–92 %) would
+    /// otherwise restart the sustain time at every stray reading, and a long sustain would never be reached; a value
+    /// that stays back over the limit for longer than this is a recovery, not noise.
+    var excursionTolerance: Duration { sustain / 10 }
+
+    /// The most extreme value among the readings that met the condition, while there are any.
+    var worstValue: Double? { collector?.worst.value }
 
     var isActive: Bool {
         switch phase {
@@ -146,15 +174,18 @@ struct BandTracker: Sendable, Hashable {
         switch phase {
         case .inactive:
             if violates { start(reading) }
-        case .pending(let since):
-            if !violates {
+        case .pending(let since, let lastViolation):
+            if violates {
+                if gapExceeded {
+                    start(reading)
+                } else {
+                    collect(reading, rule: rule)
+                    phase = now.duration(since: since) >= sustain ? .active : .pending(since: since, lastViolation: now)
+                }
+            } else if gapExceeded || now.duration(since: lastViolation) > excursionTolerance {
+                // Back on the safe side for longer than a brief excursion: a recovery, not noise.
                 phase = .inactive
                 collector = nil
-            } else if gapExceeded {
-                start(reading)
-            } else {
-                collect(reading, rule: rule)
-                if now.duration(since: since) >= sustain { phase = .active }
             }
         case .active:
             if violates { collect(reading, rule: rule) }
@@ -196,7 +227,7 @@ struct BandTracker: Sendable, Hashable {
 
     private mutating func start(_ reading: Reading) {
         collector = EvidenceCollector(reading)
-        phase = sustain <= .zero ? .active : .pending(since: reading.measuredAt)
+        phase = sustain <= .zero ? .active : .pending(since: reading.measuredAt, lastViolation: reading.measuredAt)
     }
 
     private mutating func collect(_ reading: Reading, rule: ThresholdRule) {
