@@ -150,14 +150,16 @@ import Vitals
         let readings = [
             reading(.heartRate, 135, at: 0),       // stale by the time of scoring
             reading(.heartRate, 72, at: 3000),
-            reading(.pulseRate, 140, at: 3500),    // heart rate wins over pulse rate
+            reading(.pulseRate, 140, at: 3500),    // fresher than the heart rate: it is the pulse
             reading(.oxygenSaturation, 91, at: 3550),
             reading(.oxygenSaturation, 130, at: 3590), // artifact: skipped
             reading(.bodyTemperature, 39.2, at: 3400),
         ]
         let score = EarlyWarningScore(latest: readings, now: at(3600), maximumAge: .seconds(3000), onOxygen: false, consciousness: .alert)
-        #expect(score.parameterScores[.pulse] == 0)
+        #expect(score.parameterScores[.pulse] == 3)
         #expect(score.parameterScores[.oxygenSaturation] == 3)
+        let settled = EarlyWarningScore(latest: readings + [reading(.heartRate, 80, at: 3580)], now: at(3600), maximumAge: .seconds(3000))
+        #expect(settled.parameterScores[.pulse] == 0, "a fresher heart rate replaces the pulse rate")
         #expect(score.parameterScores[.temperature] == 2)
         #expect(score.missing == [.respirationRate, .systolicBloodPressure])
     }

@@ -60,7 +60,7 @@ struct Recording {
         let fall = try #require(detections.first)
         #expect(fall.kind == .fall)
         #expect(fall.impactG > 3.5)
-        #expect(fall.tiltDegrees > 80)
+        #expect((fall.tiltDegrees ?? 0) > 80)
         #expect(fall.lowestG < 0.6 && fall.lowestG > 0.2)
         #expect(fall.still >= .seconds(5))
         #expect(fall.at == origin.addingTimeInterval(3.4))
@@ -123,7 +123,10 @@ struct Recording {
         r.hold(0, 0, 1, seconds: 8, noise: 0.003)
         let detections = r.detections()
         #expect(detections.map(\.kind) == [.deviceDropped])
-        #expect(try #require(detections.first).weightless >= .milliseconds(300))
+        let dropped = try #require(detections.first)
+        #expect(dropped.weightless >= .milliseconds(300))
+        #expect(dropped.priority == .medium, "not a fall, but someone should look")
+        #expect(dropped.evidence(deviceID: "acc-1").summary.hasPrefix("Device dropped"))
     }
 
     @Test func lyingDownDeliberatelyIsNotAFall() {
@@ -172,5 +175,47 @@ struct Recording {
         // Out-of-order duplicates do not disturb detection.
         r.add(0, 1, 0)
         #expect(r.detections().count == 1)
+    }
+
+    @Test func jumpingOnTheSpotIsNotAFall() {
+        var r = Recording()
+        r.hold(0, 1, 0, seconds: 3)
+        for _ in 0..<3 {
+            // Push-off, 250 ms airborne (weightless), a hard landing on the feet, upright again.
+            r.ramp(from: (0, 1.8, 0), to: (0, 1.2, 0), seconds: 0.2)
+            r.hold(0, 0.05, 0, seconds: 0.25)
+            r.add(0.2, 3.4, 0.1); r.add(0.1, 2.2, 0)
+            r.hold(0, 1, 0, seconds: 1.5)
+        }
+        r.hold(0, 1, 0, seconds: 8)
+        #expect(r.detections().isEmpty, "free fall and impact, but the wearer stays upright")
+    }
+
+    @Test func aWearerWhoMovesOnTheFloorAndThenLiesStillHasFallen() {
+        var r = Recording()
+        r.hold(0, 1, 0, seconds: 3)
+        r.ramp(from: (0, 1, 0), to: (0.25, 0.2, 0), seconds: 0.4)
+        r.add(2.8, 1.0, 0.4); r.add(3.6, 0.8, 0.3)
+        r.hold(1, 0.05, 0, seconds: 1.5)
+        // Ten seconds of trying to get up, then lying still.
+        for step in 0..<500 { r.add(1 + 0.5 * sin(Double(step) / 4), 0.3, 0.2) }
+        r.hold(1, 0.05, 0.05, seconds: 6)
+        #expect(r.detections().map(\.kind) == [.fall])
+    }
+
+    @Test func aFallRightAfterStartUpIsReportedWithoutAPostureComparison() throws {
+        var r = Recording()
+        // No upright history: the recording starts in the low-g phase of the fall.
+        r.hold(0.25, 0.2, 0, seconds: 0.3)
+        r.add(2.8, 1.0, 0.4); r.add(3.6, 0.8, 0.3)
+        r.ramp(from: (1.6, 0.2, 0), to: (1, 0.05, 0), seconds: 0.5)
+        r.hold(1, 0.05, 0.05, seconds: 8)
+        let detections = r.detections()
+        let fall = try #require(detections.first)
+        #expect(fall.kind == .fall)
+        #expect(fall.tiltDegrees == nil)
+        let summary = fall.evidence(deviceID: "acc-1").summary
+        #expect(summary.contains("posture before the fall unknown"))
+        #expect(summary.contains("free fall 300 ms"), "got \(summary)")
     }
 }

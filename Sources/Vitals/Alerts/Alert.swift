@@ -35,7 +35,9 @@ public enum AlertCause: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// Whether an alarm concerns the patient or the equipment.
 public enum AlertCategory: String, Sendable, Hashable, Codable {
+    /// About the patient: a threshold rule, NEWS2 or a fall.
     case physiological
+    /// About the equipment: a ``TechnicalCondition`` of a device.
     case technical
 }
 
@@ -53,7 +55,10 @@ public struct Alert: Sendable, Hashable, Codable {
 
     /// Whether the triggering condition still holds, as far as the data tells.
     public enum Condition: String, Sendable, Hashable, Codable {
+        /// The condition holds, as last reported.
         case present
+        /// The condition has cleared; also the state of an alert raised by an event (a fall), which has no
+        /// ongoing condition.
         case absent
         /// No recent data to tell.
         case indeterminate

@@ -23,6 +23,10 @@ public struct AlertPolicy: Sendable, Hashable {
         self.longestSnooze = longestSnooze
     }
 
-    /// Defaults for home monitoring: high priority latches and escalates after 2 minutes, medium after 10.
+    /// Defaults for home monitoring: high priority latches and escalates after 2 minutes, medium after 10; snoozes
+    /// last at most 10 minutes (high), 30 minutes (medium) or 2 hours (low).
+    ///
+    /// These escalation delays and snooze limits are SilverWatch's defaults for home monitoring, not taken from a
+    /// standard; the care organisation is meant to set its own.
     public static let standard = AlertPolicy()
 }

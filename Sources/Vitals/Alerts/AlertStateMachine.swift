@@ -190,6 +190,7 @@ public struct AlertStateMachine: Sendable, Hashable {
 
 /// One entry of an alert's lifecycle history.
 public enum AlertEvent: Sendable, Hashable, Codable {
+    /// The condition reached a higher priority: the alert is unacknowledged again and notifies anew.
     case priorityRaised(from: AlarmPriority, to: AlarmPriority)
     /// The condition holds at this band (a lower band, data back after a gap, or a new worst value) while the
     /// alert was already open.
@@ -200,21 +201,31 @@ public enum AlertEvent: Sendable, Hashable, Codable {
     case reoccurred
     /// The condition cleared on a latching alert, which stays open for a person to resolve.
     case conditionCleared
+    /// No recent data tells whether the condition holds; the alert stays open.
     case conditionIndeterminate
+    /// A person took the alert on: escalation stopped.
     case acknowledged(by: String)
+    /// A person snoozed the alert: no re-notification or escalation until `until`.
     case snoozed(by: String, until: Date)
+    /// A snooze ended; the alert notified again if unacknowledged or its condition still held.
     case snoozeExpired
+    /// Nobody acknowledged in time: the alert now notifies tiers 0 through `tier`.
     case escalated(tier: Int)
+    /// The alert was closed, by a person or by its condition clearing.
     case resolved(Alert.Resolution)
 }
 
 /// A person asked for a transition the alert's state does not allow (the HTTP edge answers 409).
 public enum AlertTransitionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// There is no open alert for this cause.
     case noOpenAlert
+    /// The alert is already acknowledged.
     case alreadyAcknowledged
     /// Resolving would hide a condition that still holds.
     case conditionStillPresent
+    /// The snooze would not end after now.
     case snoozeNotInFuture
+    /// The snooze is longer than the policy allows for the alert's priority; `longest` is the limit.
     case snoozeTooLong(longest: Duration)
 
     public var description: String {

@@ -68,7 +68,9 @@ public struct ReadingSource: Sendable, Hashable, Codable {
 
 /// Quality statements a device attaches to a measurement (PLX measurement and sensor status, for instance).
 public struct DeviceQualityFlags: OptionSet, Sendable, Hashable, Codable {
+    /// The flags as a bit field, one bit per flag (bit 0 ``questionable`` through bit 6 ``poorSignal``).
     public let rawValue: UInt16
+    /// Flags from a bit field; bits that name no flag are kept as given, not rejected.
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// The device marked the measurement questionable.
@@ -95,7 +97,9 @@ public struct DeviceQualityFlags: OptionSet, Sendable, Hashable, Codable {
 
 /// Whether a reading can be trusted for physiological alarms and scores.
 public enum ReadingAssessment: Sendable, Hashable {
+    /// The reading may be used for physiological alarms and scores.
     case usable
+    /// The reading is an artifact, for this reason: it never raises a physiological alarm or enters a score.
     case artifact(ArtifactReason)
 }
 

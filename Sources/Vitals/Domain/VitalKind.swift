@@ -5,15 +5,21 @@
 /// (a sensor fault, a finger out of the clip, a transmission error): it is flagged and never raises a
 /// physiological alarm.
 public enum VitalKind: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Heart rate in beats per minute (as distinct from the pulse oximeter's ``pulseRate``).
     case heartRate = "heart-rate"
     /// Pulse rate measured by a pulse oximeter (distinct from the ECG-derived heart rate).
     case pulseRate = "pulse-rate"
     /// Peripheral oxygen saturation (SpO2) by pulse oximetry.
     case oxygenSaturation = "spo2"
+    /// Body temperature in degrees Celsius.
     case bodyTemperature = "body-temperature"
+    /// Respiratory rate in breaths per minute.
     case respiratoryRate = "respiratory-rate"
+    /// Systolic blood pressure in mmHg.
     case systolicBloodPressure = "systolic-bp"
+    /// Diastolic blood pressure in mmHg.
     case diastolicBloodPressure = "diastolic-bp"
+    /// Mean arterial pressure in mmHg.
     case meanBloodPressure = "mean-bp"
     /// Perfusion index from a pulse oximeter: pulsatile over non-pulsatile signal, in percent.
     case perfusionIndex = "perfusion-index"

@@ -16,28 +16,42 @@ import Foundation
 public struct EarlyWarningScore: Sendable, Hashable {
     /// A NEWS2 parameter.
     public enum Parameter: String, Sendable, Hashable, CaseIterable, Codable {
+        /// Respiration rate, breaths per minute.
         case respirationRate = "respiration-rate"
+        /// SpO2 in percent, scored on the chosen ``SpO2Scale``.
         case oxygenSaturation = "spo2"
+        /// Air or supplemental oxygen: oxygen scores 2, air 0.
         case supplementalOxygen = "air-or-oxygen"
+        /// Systolic blood pressure, mmHg.
         case systolicBloodPressure = "systolic-bp"
+        /// Pulse, beats per minute.
         case pulse
+        /// Consciousness on the ACVPU scale.
         case consciousness
+        /// Temperature, degrees Celsius.
         case temperature
     }
 
     /// Which SpO2 scale applies: scale 2 is for patients with hypercapnic respiratory failure (target 88–92 %),
     /// prescribed by a clinician.
     public enum SpO2Scale: Int, Sendable, Hashable, Codable {
+        /// SpO2 scale 1, for all patients not prescribed scale 2.
         case scale1 = 1
+        /// SpO2 scale 2: 88–92 % scores 0, and above 92 % scores only on oxygen (0 on air).
         case scale2 = 2
     }
 
     /// The ACVPU scale. Anything but alert scores 3.
     public enum Consciousness: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Alert (A): scores 0.
         case alert
+        /// New confusion (C): new-onset or worsening confusion.
         case newConfusion = "new-confusion"
+        /// Responds to voice (V).
         case voice
+        /// Responds only to pain (P).
         case pain
+        /// Unresponsive (U).
         case unresponsive
     }
 
@@ -236,7 +250,7 @@ public struct EarlyWarningScore: Sendable, Hashable {
 extension EarlyWarningScore {
     /// Scores the latest usable readings of each vital that are no older than `maximumAge` at `now`.
     ///
-    /// Pulse comes from heart rate or, failing that, pulse rate. Air or oxygen, consciousness and the SpO2 scale are
+    /// Pulse is the fresher of heart rate and pulse rate. Air or oxygen, consciousness and the SpO2 scale are
     /// not measured by devices: they come from the patient's record or a caregiver's observation (`nil` leaves them
     /// missing).
     public init(
@@ -254,7 +268,7 @@ extension EarlyWarningScore {
             oxygenSaturation: newest[.oxygenSaturation]?.value,
             onOxygen: onOxygen,
             systolicBloodPressure: newest[.systolicBloodPressure]?.value,
-            pulse: (newest[.heartRate] ?? newest[.pulseRate])?.value,
+            pulse: [newest[.heartRate], newest[.pulseRate]].compactMap { $0 }.max { $0.measuredAt < $1.measuredAt }?.value,
             consciousness: consciousness,
             temperature: newest[.bodyTemperature]?.value,
             scale: scale))

@@ -47,9 +47,14 @@ public struct FallDetection: Sendable, Hashable {
 
     /// The wearer fell, or the device was dropped: weightless for at least `droppedAfterWeightless`.
     public var kind: Kind
+
+    /// A fall is high priority. A dropped device is medium: a wearer falling from a bed can come close to true free
+    /// fall too, so someone should look, though it is not announced as a fall.
+    public var priority: AlarmPriority { kind == .fall ? .high : .medium }
     /// When the impact happened.
     public var at: Date
-    /// How long the acceleration stayed below the free-fall threshold.
+    /// How long the acceleration stayed below the free-fall threshold: from the first sample below it to the first
+    /// back above it.
     public var freeFall: Duration
     /// The lowest magnitude during the free fall, in g.
     public var lowestG: Double
@@ -57,24 +62,25 @@ public struct FallDetection: Sendable, Hashable {
     public var weightless: Duration
     /// The highest magnitude at impact, in g.
     public var impactG: Double
-    /// The angle between the device's orientation before the fall and while lying, in degrees.
-    public var tiltDegrees: Double
+    /// The angle between the device's orientation before the fall and while lying, in degrees; `nil` when there
+    /// was no orientation before the fall to compare with (the detector had just started).
+    public var tiltDegrees: Double?
     /// How long the wearer lay still before the detector decided.
     public var still: Duration
 
     /// The evidence an alert carries for this detection.
     public func evidence(deviceID: String) -> AlertEvidence {
         func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
+        let posture = tiltDegrees.map { "lying at \(Int($0.rounded()))°" } ?? "lying (posture before the fall unknown)"
         let summary = kind == .fall
-            ? "Fall detected: free fall \(ThresholdRule.format(freeFall)), impact \(format(impactG)) g, lying at \(Int(tiltDegrees.rounded()))° and still for \(ThresholdRule.format(still))"
-            : "Device dropped: weightless for \(ThresholdRule.format(weightless)), then lying still"
-        return AlertEvidence(
-            summary: summary, priority: kind == .fall ? .high : .low, vital: .fallEvent, since: at,
-            details: [
-                "deviceID": deviceID, "freeFallSeconds": format(freeFall.inSeconds), "lowestG": format(lowestG),
-                "weightlessSeconds": format(weightless.inSeconds), "impactG": format(impactG),
-                "tiltDegrees": format(tiltDegrees), "stillSeconds": format(still.inSeconds),
-            ])
+            ? "Fall detected: free fall \(ThresholdRule.format(freeFall)), impact \(format(impactG)) g, \(posture) and still for \(ThresholdRule.format(still))"
+            : "Device dropped (weightless for \(ThresholdRule.format(weightless)), then still): check that the patient is wearing it and is well"
+        var details = [
+            "deviceID": deviceID, "freeFallSeconds": format(freeFall.inSeconds), "lowestG": format(lowestG),
+            "weightlessSeconds": format(weightless.inSeconds), "impactG": format(impactG), "stillSeconds": format(still.inSeconds),
+        ]
+        details["tiltDegrees"] = tiltDegrees.map(format)
+        return AlertEvidence(summary: summary, priority: priority, vital: .fallEvent, since: at, details: details)
     }
 }
 
@@ -116,6 +122,9 @@ public struct FallDetector: Sendable, Hashable {
         public var stillnessToleranceG: Double = 0.2
         /// How long the wearer must lie still after the impact.
         public var stillFor: Duration = .seconds(5)
+        /// Movement after the impact restarts the stillness time, until this long after the impact: a person
+        /// struggling on the floor and then lying still has still fallen.
+        public var postFallWindow: Duration = .seconds(30)
         /// Lying means the device turned at least this far from its orientation before the fall.
         public var lyingTiltDegrees: Double = 50
         /// The orientation before a fall is the mean of this much recent data.
@@ -204,6 +213,7 @@ public struct FallDetector: Sendable, Hashable {
                 phase = .monitoring
                 remember(sample)
             } else {
+                fall.end = sample.at
                 fall.weightlessSince = nil
                 phase = .awaitingImpact(fall)
                 return observeAwaitingImpact(fall, sample: sample, magnitude: magnitude)
@@ -218,8 +228,12 @@ public struct FallDetector: Sendable, Hashable {
                 : .settling(fall)
         case .judgingStillness(let fall, let since, var sum):
             guard abs(magnitude - 1) <= config.stillnessToleranceG else {
-                // Moving again: the wearer got up or was never down.
-                phase = .monitoring
+                // Moving: wait for stillness again while the post-fall window lasts. A wearer who got up is judged
+                // by posture once still; one who never settles is not reported.
+                let impactAt = fall.impactAt ?? fall.end
+                phase = sample.at.duration(since: impactAt) > config.postFallWindow
+                    ? .monitoring
+                    : .judgingStillness(fall, since: sample.at, sum: Vector())
                 return nil
             }
             sum = sum + Vector(x: sample.x, y: sample.y, z: sample.z)
@@ -229,10 +243,10 @@ public struct FallDetector: Sendable, Hashable {
                 return nil
             }
             phase = .monitoring
-            recent.removeAll()
-            recentSum = Vector()
-            let tilt = fall.reference.degrees(to: sum)
-            guard tilt >= config.lyingTiltDegrees else { return nil }
+            // Without an orientation from before the fall (the detector had just started), posture cannot be
+            // judged; free fall, impact and stillness are then enough, as missing a fall is the worse error.
+            let tilt = fall.reference.length >= 0.5 ? fall.reference.degrees(to: sum) : nil
+            if let tilt, tilt < config.lyingTiltDegrees { return nil }
             return FallDetection(
                 kind: fall.weightless >= config.droppedAfterWeightless ? .deviceDropped : .fall,
                 at: fall.impactAt ?? fall.end, freeFall: fall.end.duration(since: fall.start), lowestG: fall.lowestG,

@@ -4,8 +4,11 @@
 /// - medium: a prompt response is required.
 /// - high: an immediate response is required.
 public enum AlarmPriority: Int, Sendable, Hashable, Comparable, CaseIterable, Codable, CustomStringConvertible {
+    /// Operator awareness is required.
     case low = 1
+    /// A prompt response is required.
     case medium = 2
+    /// An immediate response is required.
     case high = 3
 
     public static func < (lhs: AlarmPriority, rhs: AlarmPriority) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -131,6 +131,9 @@ public struct ThresholdRule: Sendable, Hashable, Identifiable {
 
     static func format(_ duration: Duration) -> String {
         let seconds = duration.components.seconds
+        if seconds == 0, duration > .zero {
+            return "\(Int64((duration.inSeconds * 1000).rounded())) ms"
+        }
         if seconds >= 3600, seconds % 3600 == 0 { return "\(seconds / 3600) h" }
         if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
         return "\(seconds) s"

@@ -52,7 +52,8 @@ public struct DeviceMonitor: Sendable, Hashable {
         let checks: [(TechnicalCondition, DeviceQualityFlags, AlarmPriority, String)] = [
             (.sensorDisplaced, .sensorDisplaced, .medium, "Sensor displaced"),
             (.sensorDisconnected, .sensorDisconnected, .medium, "Sensor disconnected or off the patient"),
-            (.questionableReadings, [.questionable, .invalid, .equipmentMalfunction], .low, "Device marks its readings questionable"),
+            (.questionableReadings, [.questionable, .invalid, .equipmentMalfunction, .poorSignal, .lowPerfusion], .low,
+             "Readings questionable: the device reports invalid values, poor signal or low perfusion"),
         ]
         for (condition, flag, priority, summary) in checks {
             changes += sustained(condition, holds: !flags.isDisjoint(with: flag), priority: priority, summary: summary, at: now)

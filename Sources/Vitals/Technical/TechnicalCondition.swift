@@ -10,7 +10,7 @@ public enum TechnicalCondition: String, Sendable, Hashable, Codable, CaseIterabl
     case sensorDisplaced = "sensor-displaced"
     /// The sensor is disconnected or not on the patient (PLX status).
     case sensorDisconnected = "sensor-disconnected"
-    /// The device marks its measurements questionable or invalid.
+    /// The device marks its measurements questionable or invalid, or reports poor signal or low perfusion.
     case questionableReadings = "questionable-readings"
     /// The radio link is weak: readings may be lost.
     case weakSignal = "weak-signal"
@@ -57,5 +57,8 @@ public struct TechnicalAlarmPolicy: Sendable, Hashable {
     }
 
     /// Defaults: stale and offline after 10 min, battery warning 30 % and urgent 20 %, weak signal < -85 dBm for 60 s.
+    ///
+    /// The battery limits (30 % warning, 20 % urgent) are the product requirement's defaults; −85 dBm is a common
+    /// BLE threshold below which packet loss rises. Both are defaults to tune for the deployment.
     public static let standard = TechnicalAlarmPolicy()
 }
