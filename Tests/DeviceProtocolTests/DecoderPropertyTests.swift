@@ -3,7 +3,8 @@ import Testing
 
 /// Every decoder against 100,000 random and mutated inputs: it returns or throws `DecodingFailure` and never traps;
 /// "need more bytes" comes exactly when the input is shorter than its flags announce; whatever decodes re-encodes
-/// to the same bytes.
+/// to the same bytes. The same inputs go through each GATT format's `decode(from:)` (`+ByteReader`), and the CMS50
+/// stream decoder gets 100,000 streams of its own (`+Stream`).
 @Suite("Decoder properties")
 struct DecoderPropertyTests {
     enum Subject: String, CaseIterable, Sendable {
@@ -102,6 +103,7 @@ struct DecoderPropertyTests {
     func randomAndMutatedInputs(subject: Subject) {
         var rng = SplitMix64(seed: 0xD15EA5E ^ UInt64(subject.rawValue.utf8.count) &* 0x1_0000_0001)
         var outcomes = (decoded: 0, short: 0, malformed: 0)
+        var readerOutcomes: [ReaderOutcome: Int] = [:]
         for iteration in 0..<Self.iterations {
             let input: [UInt8]
             if iteration % 2 == 0 {
@@ -114,14 +116,18 @@ struct DecoderPropertyTests {
                 input = Mutator.mutate(valid, using: &rng)
             }
             let short = subject.isShort(input)
-            do {
-                let reencoded = try subject.roundTrip(input)
+            let whole = Result { () throws(DecodingFailure) in try subject.roundTrip(input) }
+            if let outcome = checkReaderEntryPoint(subject, input, whole: whole, &rng) {
+                readerOutcomes[outcome, default: 0] += 1
+            }
+            switch whole {
+            case let .success(reencoded):
                 outcomes.decoded += 1
                 if short == true { Issue.record("\(subject) decoded a short input \(input)") }
                 if reencoded != subject.canonical(input) {
                     Issue.record("\(subject) re-encoded \(input) as \(reencoded)")
                 }
-            } catch {
+            case let .failure(error):
                 if case let .needMoreBytes(needed, available) = error.reason {
                     outcomes.short += 1
                     if short != true { Issue.record("\(subject) asked for more bytes on \(input): \(error)") }
@@ -139,6 +145,10 @@ struct DecoderPropertyTests {
         // An accelerometer packet is short only when empty; every other format has many ways to be short.
         #expect(outcomes.short > (subject == .accelerometer ? 100 : Self.iterations / 100))
         #expect(outcomes.malformed > Self.iterations / 100)
+        guard !readerOutcomes.isEmpty else { return } // no `decode(from:)`
+        #expect(readerOutcomes[.failed, default: 0] > Self.iterations / 100)
+        #expect(readerOutcomes[.consumedAll, default: 0] > Self.iterations / 100)
+        #expect(readerOutcomes[.consumedPart, default: 0] > Self.iterations / 100)
     }
 
     /// A strict prefix of a valid encoding has only valid fields, so it fails only for being short.
@@ -150,21 +160,6 @@ struct DecoderPropertyTests {
             Issue.record("\(subject) decoded the strict prefix \(prefix)")
         } catch {
             if !error.isNeedMoreBytes { Issue.record("\(subject) prefix \(prefix) failed as \(error)") }
-        }
-    }
-
-    @Test func streamingDecoderKeepsItsAccountsOnRandomStreams() {
-        var rng = SplitMix64(seed: 0x5EED)
-        for _ in 0..<Self.iterations / 20 {
-            var decoder = CMS50LiveStreamDecoder()
-            let bytes = rng.oneIn(2) ? rng.bytes(rng.int(0...64)) : Mutator.mutate(
-                (0..<rng.int(1...6)).flatMap { _ in Subject.cms50Frame.validEncoding(&rng) }, using: &rng)
-            var emitted = decoder.feed(bytes).count
-            #expect(decoder.bufferedByteCount <= 5)
-            #expect(5 * decoder.decodedFrameCount + decoder.discardedByteCount + decoder.bufferedByteCount == bytes.count)
-            if decoder.finish() != nil { emitted += 1 }
-            #expect(emitted == decoder.decodedFrameCount)
-            #expect(5 * decoder.decodedFrameCount + decoder.discardedByteCount == bytes.count)
         }
     }
 }

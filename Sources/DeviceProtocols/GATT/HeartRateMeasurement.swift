@@ -7,7 +7,8 @@
 /// Bits 5–7 are reserved and rejected.
 ///
 /// Because RR-Intervals run to the end of the value, a set bit 4 with no bytes left, or an odd byte left over, is
-/// a truncated interval and reads as "need more bytes"; the format can have no trailing bytes.
+/// a truncated interval and reads as "need more bytes". With bit 4 set there can be no trailing bytes; with it
+/// clear, bytes after the last announced field are trailing bytes, which ``init(decoding:)`` rejects.
 public struct HeartRateMeasurement: Hashable, Sendable {
     /// The name used in failures.
     public static let formatName = "Heart Rate Measurement (0x2A37)"
@@ -62,8 +63,8 @@ public struct HeartRateMeasurement: Hashable, Sendable {
         try reader.expectEnd()
     }
 
-    /// Decodes from `reader`, consuming every remaining byte (RR-Intervals fill the rest of the value); the reader
-    /// moves only on success.
+    /// Decodes from `reader`; the reader moves only on success. With RR-Intervals announced it consumes every
+    /// remaining byte (they fill the rest of the value); otherwise it stops after the last announced field.
     public static func decode(from reader: inout ByteReader) throws(DecodingFailure) -> HeartRateMeasurement {
         var fields = FieldReader(reader, format: formatName)
         let value = try read(&fields)
