@@ -11,12 +11,16 @@ let package = Package(
     products: [
         .library(name: "DeviceProtocols", targets: ["DeviceProtocols"]),
         .library(name: "Vitals", targets: ["Vitals"]),
+        .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
         .target(name: "Vitals"),
+        /// Decoded device measurements as Vitals readings: the one place that knows both.
+        .target(name: "DeviceReadings", dependencies: ["DeviceProtocols", "Vitals"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
+        .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
     ],
     swiftLanguageModes: [.v6]
 )
