@@ -12,15 +12,19 @@ let package = Package(
         .library(name: "DeviceProtocols", targets: ["DeviceProtocols"]),
         .library(name: "Vitals", targets: ["Vitals"]),
         .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
         .target(name: "Vitals"),
         /// Decoded device measurements as Vitals readings: the one place that knows both.
         .target(name: "DeviceReadings", dependencies: ["DeviceProtocols", "Vitals"]),
+        /// The MQTT topic tree and versioned JSON payloads between gateways and the hub.
+        .target(name: "Telemetry", dependencies: ["Vitals"]),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,35 +57,8 @@ public enum RuleConfiguration {
     }
 
     private static func issue(for error: DecodingError) -> RuleValidationError.Issue {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            var text = ""
-            for key in codingPath {
-                if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
-            }
-            return text.isEmpty ? "(document)" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return .init(path: path(context.codingPath + [key]), message: "is required")
-        case .typeMismatch(let type, let context):
-            return .init(path: path(context.codingPath), message: "must be \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return .init(path: path(context.codingPath), message: "must be \(typeName(type)), not null")
-        case .dataCorrupted(let context):
-            let message = context.codingPath.isEmpty ? "is not valid JSON" : context.debugDescription
-            return .init(path: path(context.codingPath), message: message)
-        @unknown default:
-            return .init(path: "(document)", message: "\(error)")
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type, is Int.Type, is Int64.Type: "a number"
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        default: "\(type)"
-        }
+        let (path, message) = DecodingFailureDescription.describe(error)
+        return .init(path: path, message: message)
     }
 }
 
