@@ -13,6 +13,11 @@ let package = Package(
         .library(name: "Vitals", targets: ["Vitals"]),
         .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .executable(name: "silverwatch-simulator", targets: ["SilverWatchSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
@@ -21,10 +26,17 @@ let package = Package(
         .target(name: "DeviceReadings", dependencies: ["DeviceProtocols", "Vitals"]),
         /// The MQTT topic tree and versioned JSON payloads between gateways and the hub.
         .target(name: "Telemetry", dependencies: ["Vitals"]),
+        /// Simulated patients: seeded physiology, named scenarios, device emulators on a pty and notification sockets.
+        .target(name: "Simulation", dependencies: ["DeviceProtocols", .product(name: "Logging", package: "swift-log")],
+                path: "simulators/Simulation"),
+        .executableTarget(name: "SilverWatchSimulator", dependencies: [
+            "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+        ], path: "simulators/Main"),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "DeviceProtocols", "Vitals"]),
     ],
     swiftLanguageModes: [.v6]
 )
