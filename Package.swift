@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "DeviceReadings", dependencies: ["DeviceProtocols", "Vitals"]),
         /// The MQTT topic tree and versioned JSON payloads between gateways and the hub.
         .target(name: "Telemetry", dependencies: ["Vitals"]),
+        /// Debian's libmosquitto-dev as a Swift module: a module map and a one-line shim, nothing else.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         /// Simulated patients: seeded physiology, named scenarios, device emulators on a pty and notification sockets.
         .target(name: "Simulation", dependencies: ["DeviceProtocols", .product(name: "Logging", package: "swift-log")],
                 path: "simulators/Simulation"),
