@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DeviceProtocols", targets: ["DeviceProtocols"]),
         .library(name: "Vitals", targets: ["Vitals"]),
         .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .executable(name: "silverwatch-simulator", targets: ["SilverWatchSimulator"]),
     ],
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "Telemetry", dependencies: ["Vitals"]),
         /// Debian's libmosquitto-dev as a Swift module: a module map and a one-line shim, nothing else.
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        /// The only Swift code that touches libmosquitto: an async MQTT client with typed errors.
+        .target(name: "MQTT", dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]),
         /// Simulated patients: seeded physiology, named scenarios, device emulators on a pty and notification sockets.
         .target(name: "Simulation", dependencies: ["DeviceProtocols", .product(name: "Logging", package: "swift-log")],
                 path: "simulators/Simulation"),
