@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "DeviceProtocols", "Vitals"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

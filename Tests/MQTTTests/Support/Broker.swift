@@ -1,0 +1,254 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real Mosquitto broker for one test: its own temporary directory, configuration and free loopback port.
+final class Broker: Sendable {
+    struct Options: Sendable {
+        /// Keep sessions and retained messages in a file across restarts.
+        var persistence = false
+        /// User names and passwords; when any are given, anonymous clients are refused.
+        var users: [String: String] = [:]
+        /// The contents of an `acl_file`, if any.
+        var acl: String?
+        /// The broker's per-client queue limit for QoS 1/2 messages beyond those in flight (Mosquitto's default is
+        /// 1,000, and it drops what does not fit).
+        var maxQueuedMessages = 1_000
+    }
+
+    let port: Int
+    let directory: URL
+    private let process = Mutex<pid_t?>(nil)
+
+    init(_ options: Options) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try freeLoopbackPort()
+
+        var lines = [
+            "listener \(port) 127.0.0.1",
+            "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)",
+            "log_type all",
+            "max_queued_messages \(options.maxQueuedMessages)",
+            "persistence \(options.persistence)",
+            "persistence_location \(directory.path)/",
+        ]
+        if geteuid() == 0 { lines.append("user root") }
+        if options.users.isEmpty {
+            lines.append("allow_anonymous true")
+        } else {
+            let passwordFile = directory.appendingPathComponent("passwords").path
+            _ = FileManager.default.createFile(atPath: passwordFile, contents: Data())
+            for (user, password) in options.users {
+                try run("/usr/bin/mosquitto_passwd", ["-b", passwordFile, user, password])
+            }
+            lines += ["allow_anonymous false", "password_file \(passwordFile)"]
+        }
+        if let acl = options.acl {
+            let aclFile = directory.appendingPathComponent("acl").path
+            try acl.write(toFile: aclFile, atomically: true, encoding: .utf8)
+            lines.append("acl_file \(aclFile)")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `mosquitto` and returns once it accepts TCP connections.
+    func start() async throws {
+        let pid = try spawnWithDefaultSignals("/usr/sbin/mosquitto", ["-c", directory.appendingPathComponent("mosquitto.conf").path])
+        process.withLock { $0 = pid }
+        // Generous, and checked once more after the deadline: when CPU-bound tests of other targets hold the
+        // test runner's threads, this task may not run again until long after the broker is ready.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            if hasExited(pid) {
+                process.withLock { $0 = nil }
+                throw BrokerFailure(message: "mosquitto exited", log: log())
+            }
+            if acceptsConnections(port: port) { return }
+            if ContinuousClock.now > deadline { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await kill()
+        throw BrokerFailure(message: "mosquitto did not listen on port \(port)", log: log())
+    }
+
+    /// Stops the broker as an administrator would (SIGTERM: it disconnects everyone and saves its persistence
+    /// file) and waits for it to exit; SIGKILL if it takes longer than five seconds.
+    func stop() async {
+        await end(with: SIGTERM)
+    }
+
+    /// Kills the broker at once (SIGKILL), for tearing a test down.
+    func kill() async {
+        await end(with: SIGKILL)
+    }
+
+    private func end(with signal: Int32) async {
+        guard let pid = process.withLock({ $0.take() }) else { return }
+        _ = Glibc.kill(pid, signal)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !hasExited(pid) {
+            if ContinuousClock.now > deadline { _ = Glibc.kill(pid, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    func removeFiles() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The broker's own log, for failure messages.
+    func log() -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
+    }
+}
+
+/// Runs `body` with a started broker, and stops it and removes its files afterwards, also when `body` throws.
+func withBroker<Value: Sendable>(
+    _ options: Broker.Options = .init(),
+    _ body: (Broker) async throws -> Value
+) async throws -> Value {
+    var broker = try Broker(options)
+    do {
+        // Another test's broker may take the same port between the check and the bind: try another one.
+        var attempts = 1
+        while true {
+            do {
+                try await broker.start()
+                break
+            } catch let failure as BrokerFailure where failure.log.contains("Address already in use") && attempts < 5 {
+                broker.removeFiles()
+                broker = try Broker(options)
+                attempts += 1
+            }
+        }
+        let value = try await body(broker)
+        await broker.kill()
+        broker.removeFiles()
+        return value
+    } catch {
+        await broker.kill()
+        broker.removeFiles()
+        throw error
+    }
+}
+
+struct BrokerFailure: Error, CustomStringConvertible {
+    var message: String
+    var log: String
+    var description: String { "\(message)\n\(log)" }
+}
+
+/// Starts `executable` with every signal unblocked and at its default action, output to /dev/null.
+///
+/// Not Foundation's `Process`: its child inherits the test runner's blocked signals (SIGTERM, SIGINT, SIGHUP),
+/// and Mosquitto, which only unblocks what it inherited while it waits, would then never see the SIGTERM that
+/// stops it gracefully.
+func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) throws -> pid_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var defaultSignals = sigset_t()
+    sigemptyset(&defaultSignals)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaultSignals, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    var fileActions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&fileActions)
+    defer { posix_spawn_file_actions_destroy(&fileActions) }
+    posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
+
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid = pid_t()
+    let result = posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
+    guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
+    return pid
+}
+
+/// Reaps the process if it has exited.
+func hasExited(_ pid: pid_t) -> Bool {
+    var status: Int32 = 0
+    let reaped = waitpid(pid, &status, WNOHANG)
+    return reaped == pid || (reaped == -1 && errno == ECHILD)
+}
+
+/// A loopback TCP port nobody listens on now, below the kernel's ephemeral range.
+///
+/// Not simply the port the kernel picks when binding port 0: that comes from the ephemeral range, which the
+/// tests' own client connections draw their local ports from at the same time, so a broker (re)started on it a
+/// moment later can find it taken. Candidates are tried at random and checked by binding them.
+func freeLoopbackPort() throws -> Int {
+    for _ in 0..<100 {
+        let candidate = Int.random(in: 20_000..<32_000)
+        if try canBind(port: candidate) { return candidate }
+    }
+    throw POSIXError(.EADDRINUSE)
+}
+
+private func canBind(port: Int) throws -> Bool {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    defer { close(socket) }
+    var address = loopbackAddress(port: port)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return bound == 0
+}
+
+/// Whether something accepts TCP connections on the loopback port.
+func acceptsConnections(port: Int) -> Bool {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return false }
+    defer { close(socket) }
+    var address = loopbackAddress(port: port)
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return connected == 0
+}
+
+private func loopbackAddress(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    return address
+}
+
+private func run(_ executable: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BrokerFailure(message: "\(executable) \(arguments) exited with \(process.terminationStatus)", log: "")
+    }
+}
+
+/// Runs `body` with the port of a loopback socket that accepts TCP connections (the kernel completes the
+/// handshake) but never answers: a broker that hangs.
+func withSilentListener<Value: Sendable>(_ body: (Int) async throws -> Value) async throws -> Value {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    defer { close(socket) }
+    let port = try freeLoopbackPort()
+    var address = loopbackAddress(port: port)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(socket, 8) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    return try await body(port)
+}
