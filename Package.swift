@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Vitals", targets: ["Vitals"]),
         .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .executable(name: "mqtt-cycle", targets: ["MQTTCycle"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .executable(name: "silverwatch-simulator", targets: ["SilverWatchSimulator"]),
     ],
@@ -31,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         /// The only Swift code that touches libmosquitto: an async MQTT client with typed errors.
         .target(name: "MQTT", dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]),
+        /// Connect, publish, receive, disconnect in a loop against a broker: what scripts/leak-check runs under valgrind.
+        .executableTarget(name: "MQTTCycle", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
         /// Simulated patients: seeded physiology, named scenarios, device emulators on a pty and notification sockets.
         .target(name: "Simulation", dependencies: ["DeviceProtocols", .product(name: "Logging", package: "swift-log")],
                 path: "simulators/Simulation"),
