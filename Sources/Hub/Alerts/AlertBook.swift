@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import Vitals
+
+/// Every patient's physiological alerting state, held in memory by the hub and evaluated inside the database
+/// transaction that stores the readings.
+///
+/// Evaluation works on copies (``PatientAlerting`` is a value type) and returns the new states with the actions;
+/// the caller adopts them only after the transaction committed. A failed commit therefore leaves the alerting
+/// state as it was, and the redelivered readings are evaluated again.
+public final class AlertBook: Sendable {
+    /// The actions one evaluation produced, and the states to adopt when its transaction commits.
+    public struct Evaluation: Sendable {
+        /// Per patient, the actions to store, in order.
+        public var actions: [(patientID: Int64, action: AlertStateMachine.Action)] = []
+        var states: [Int64: PatientAlerting] = [:]
+    }
+
+    private let states: Mutex<[Int64: PatientAlerting]>
+    private let rules: @Sendable (Int64) -> RuleSet
+    private let policy: AlertPolicy
+
+    /// A book whose patients follow `rules(patientID)` (defaults plus overrides) and `policy`.
+    public init(policy: AlertPolicy = .standard, rules: @escaping @Sendable (Int64) -> RuleSet) {
+        self.policy = policy
+        self.rules = rules
+        states = Mutex([:])
+    }
+
+    /// Restores a patient's open alerts (at start-up, from the database).
+    public func restore(patientID: Int64, openAlerts: [Alert]) {
+        let alerting = PatientAlerting(rules: rules(patientID), policy: policy, openAlerts: openAlerts)
+        states.withLock { $0[patientID] = alerting }
+    }
+
+    /// Evaluates newly stored readings; readings of unassigned devices raise no physiological alert.
+    public func evaluate(_ stored: [StoredReading]) -> Evaluation {
+        var evaluation = Evaluation()
+        for item in stored {
+            guard let patientID = item.patientID else { continue }
+            var alerting = evaluation.states[patientID] ?? current(patientID)
+            for action in alerting.ingest(item.reading) {
+                evaluation.actions.append((patientID, action))
+            }
+            evaluation.states[patientID] = alerting
+        }
+        return evaluation
+    }
+
+    /// Lets time pass for every patient (escalations, snooze expiry, stale data).
+    public func tick(now: Date, staleAfter: Duration) -> Evaluation {
+        var evaluation = Evaluation()
+        let snapshot = states.withLock { $0 }
+        for (patientID, state) in snapshot.sorted(by: { $0.key < $1.key }) {
+            var alerting = state
+            let actions = alerting.tick(now: now, staleAfter: staleAfter)
+            guard !actions.isEmpty else { continue }
+            evaluation.actions += actions.map { (patientID, $0) }
+            evaluation.states[patientID] = alerting
+        }
+        return evaluation
+    }
+
+    /// Adopts the states of an evaluation whose actions were committed.
+    public func adopt(_ evaluation: Evaluation) {
+        guard !evaluation.states.isEmpty else { return }
+        states.withLock { current in
+            for (patientID, state) in evaluation.states { current[patientID] = state }
+        }
+    }
+
+    /// The earliest time a tick has work to do for any patient.
+    public var nextDeadline: Date? {
+        states.withLock { $0.values.compactMap(\.nextDeadline).min() }
+    }
+
+    private func current(_ patientID: Int64) -> PatientAlerting {
+        states.withLock { $0[patientID] } ?? PatientAlerting(rules: rules(patientID), policy: policy)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Telemetry
+import Vitals
+
+extension AppDatabase {
+    /// Stores alert actions: a raised alert becomes a row, every change updates it, and each lifecycle event is
+    /// appended to its history.
+    static func store(_ actions: [(patientID: Int64, action: AlertStateMachine.Action)], _ db: Database, at time: Int64) throws {
+        for (patientID, action) in actions {
+            switch action {
+            case .none:
+                continue
+            case .raise(let alert):
+                try db.execute(sql: """
+                    INSERT INTO alert (patientID, cause, causeKey, category, priority, status, condition, isLatching, raisedAt, updatedAt, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        patientID, json(alert.cause), alert.cause.description, alert.cause.category.rawValue, alert.priority.rawValue,
+                        alert.status.rawValue, alert.condition.rawValue, alert.isLatching, alert.raisedAt.millisecondsSince1970, time, json(alert),
+                    ])
+                try appendEvent(db, alertID: db.lastInsertedRowID, at: time, event: "{\"raised\":{\"priority\":\(alert.priority.rawValue)}}")
+            case .update(let alert, let event), .notify(let alert, let event, _), .close(let alert, let event):
+                guard let alertID = try Int64.fetchOne(db, sql: """
+                    SELECT id FROM alert WHERE patientID IS ? AND causeKey = ? AND status != 'resolved'
+                    """, arguments: [patientID, alert.cause.description])
+                else { throw AlertStorageError.noOpenAlert(cause: alert.cause.description, patientID: patientID) }
+                try db.execute(sql: """
+                    UPDATE alert SET priority = ?, status = ?, condition = ?, isLatching = ?, updatedAt = ?, state = ? WHERE id = ?
+                    """, arguments: [alert.priority.rawValue, alert.status.rawValue, alert.condition.rawValue, alert.isLatching, time, json(alert), alertID])
+                try appendEvent(db, alertID: alertID, at: time, event: json(event))
+            }
+        }
+    }
+
+    /// The open alerts of every patient, to restore the alert book at start-up.
+    public func openAlerts() async throws -> [Int64: [Alert]] {
+        try await writer.read { db in
+            var result: [Int64: [Alert]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT patientID, state FROM alert WHERE status != 'resolved' AND patientID IS NOT NULL ORDER BY id") {
+                let state: String = row["state"]
+                result[row["patientID"], default: []].append(try JSONDecoder().decode(Alert.self, from: Data(state.utf8)))
+            }
+            return result
+        }
+    }
+
+    /// An alert's lifecycle history, oldest first, as stored JSON events with their times (ms since 1970).
+    public func alertHistory(alertID: Int64) async throws -> [(at: Int64, event: String)] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, event FROM alertEvent WHERE alertID = ? ORDER BY id", arguments: [alertID]).map { ($0["at"], $0["event"]) }
+        }
+    }
+
+    private static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String) throws {
+        try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event) VALUES (?, ?, ?)", arguments: [alertID, time, event])
+    }
+
+    private static func json(_ value: some Encodable) -> String {
+        String(decoding: PayloadCodec.encode(value), as: UTF8.self)
+    }
+}
+
+/// The database and the alert book disagree: an action refers to an alert the database does not hold open.
+public enum AlertStorageError: Error, Sendable, CustomStringConvertible {
+    case noOpenAlert(cause: String, patientID: Int64)
+
+    public var description: String {
+        switch self {
+        case .noOpenAlert(let cause, let patientID): "no open alert for \(cause) of patient \(patientID) to update"
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import Telemetry
+import Vitals
+
+/// A device as the hub knows it, for technicians.
+public struct DeviceSummary: Sendable, Hashable {
+    public var externalID: String
+    public var gatewayID: String
+    public var model: String?
+    public var firmware: String?
+    public var connected: Bool?
+    public var batteryPercent: Int?
+    public var rssiDBm: Int?
+    /// When anything was last heard from the device or about it (ms since 1970).
+    public var lastSeenAt: Int64?
+    /// When its last reading was measured (ms since 1970).
+    public var lastReadingAt: Int64?
+    /// The patient it is assigned to now, if any.
+    public var patientID: Int64?
+    /// Whether its gateway is online (its retained status; the last will makes it offline).
+    public var gatewayOnline: Bool
+}
+
+/// A registry change the current data does not allow (the HTTP edge answers 409 or 404).
+public enum RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownDevice(String)
+    case unknownPatient(Int64)
+    /// A new assignment must start after the current one started.
+    case assignmentBeforeCurrent(device: String)
+
+    public var description: String {
+        switch self {
+        case .unknownDevice(let id): "no device \"\(id)\""
+        case .unknownPatient(let id): "no patient \(id)"
+        case .assignmentBeforeCurrent(let device): "device \"\(device)\" already has an assignment starting after that time"
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Adds a patient and returns their id.
+    public func createPatient(displayName: String, at time: Date) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO patient (displayName, createdAt) VALUES (?, ?)", arguments: [displayName, time.millisecondsSince1970])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Registers a device under a gateway ahead of its first reading (ingest registers unknown ones itself).
+    public func registerDevice(_ externalID: String, gatewayID: String, at time: Date) async throws {
+        let now = time.millisecondsSince1970
+        try await writer.write { db in
+            try Self.touchGateway(db, id: gatewayID, at: now)
+            try db.execute(sql: "INSERT INTO device (externalID, gatewayID, registeredAt) VALUES (?, ?, ?) ON CONFLICT(externalID) DO NOTHING",
+                           arguments: [externalID, gatewayID, now])
+        }
+    }
+
+    /// Assigns a device to a patient from `since` on, ending the current assignment there, and attributes the
+    /// device's readings measured since then to the patient (so readings that arrived before a technician got to
+    /// assign the device belong to the right person). Alerts already raised stay with whom they were raised for.
+    /// `patientID` `nil` ends the current assignment.
+    public func assign(device externalID: String, to patientID: Int64?, since time: Date) async throws {
+        let since = time.millisecondsSince1970
+        try await writer.write { db in
+            guard let deviceID = try Int64.fetchOne(db, sql: "SELECT id FROM device WHERE externalID = ?", arguments: [externalID]) else {
+                throw RegistryError.unknownDevice(externalID)
+            }
+            if let patientID, try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE id = ?", arguments: [patientID]) == nil {
+                throw RegistryError.unknownPatient(patientID)
+            }
+            if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(since) FROM deviceAssignment WHERE deviceID = ?", arguments: [deviceID]), latest > since {
+                throw RegistryError.assignmentBeforeCurrent(device: externalID)
+            }
+            try db.execute(sql: "UPDATE deviceAssignment SET until = ? WHERE deviceID = ? AND until IS NULL", arguments: [since, deviceID])
+            if let patientID {
+                try db.execute(sql: "INSERT INTO deviceAssignment (deviceID, patientID, since) VALUES (?, ?, ?)", arguments: [deviceID, patientID, since])
+            }
+            try db.execute(sql: "UPDATE reading SET patientID = ? WHERE deviceID = ? AND measuredAt >= ?", arguments: [patientID, deviceID, since])
+        }
+    }
+
+    /// Applies a gateway's retained status (online with its figures, or offline from its last will).
+    public func apply(_ status: GatewayStatus, at time: Date) async throws {
+        let now = time.millisecondsSince1970
+        try await writer.write { db in
+            try Self.touchGateway(db, id: status.gateway, at: now)
+            try db.execute(sql: """
+                UPDATE gateway SET
+                  statusChangedAt = CASE WHEN online != ? THEN ? ELSE statusChangedAt END,
+                  online = ?, version = COALESCE(?, version), wifiLinkQuality = COALESCE(?, wifiLinkQuality),
+                  outboxDepth = COALESCE(?, outboxDepth), outboxDropped = COALESCE(?, outboxDropped)
+                WHERE id = ?
+                """, arguments: [status.state == .online, now, status.state == .online, status.version, status.wifiLinkQuality,
+                                 status.outboxDepth, status.outboxDropped, status.gateway])
+        }
+    }
+
+    /// Applies a device's retained status from its gateway (registering the device if it is new).
+    public func apply(_ status: DeviceStatus, gatewayID: String, at time: Date) async throws -> PayloadError? {
+        let now = time.millisecondsSince1970
+        return try await writer.write { db -> PayloadError? in
+            try Self.touchGateway(db, id: gatewayID, at: now)
+            try db.execute(sql: "INSERT INTO device (externalID, gatewayID, registeredAt) VALUES (?, ?, ?) ON CONFLICT(externalID) DO NOTHING",
+                           arguments: [status.device, gatewayID, now])
+            guard let owner = try String.fetchOne(db, sql: "SELECT gatewayID FROM device WHERE externalID = ?", arguments: [status.device]),
+                  owner == gatewayID else {
+                return PayloadError(field: "device", reason: "\"\(status.device)\" is registered to another gateway")
+            }
+            try db.execute(sql: """
+                UPDATE device SET model = COALESCE(?, model), firmware = COALESCE(?, firmware), connected = ?,
+                  batteryPercent = COALESCE(?, batteryPercent), rssiDBm = COALESCE(?, rssiDBm),
+                  lastSeenAt = MAX(COALESCE(lastSeenAt, 0), ?)
+                WHERE externalID = ?
+                """, arguments: [status.model, status.firmware, status.connected, status.batteryPercent, status.rssiDBm, now, status.device])
+            return nil
+        }
+    }
+
+    /// Every device with its latest state, ordered by gateway and id.
+    public func devices() async throws -> [DeviceSummary] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.*, g.online AS gatewayOnline,
+                  (SELECT patientID FROM deviceAssignment a WHERE a.deviceID = d.id AND a.until IS NULL) AS patientID
+                FROM device d JOIN gateway g ON g.id = d.gatewayID ORDER BY d.gatewayID, d.externalID
+                """).map { row in
+                DeviceSummary(
+                    externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
+                    connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
+                    lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
+                    gatewayOnline: row["gatewayOnline"])
+            }
+        }
+    }
+
+    /// A patient's stored readings of `kind` measured in `range`, oldest first.
+    public func readings(patientID: Int64, kind: VitalKind, from start: Date, to end: Date) async throws -> [Reading] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.externalID, r.seq, r.value, r.measuredAt, r.flags FROM reading r JOIN device d ON d.id = r.deviceID
+                WHERE r.patientID = ? AND r.kind = ? AND r.measuredAt >= ? AND r.measuredAt < ? ORDER BY r.measuredAt
+                """, arguments: [patientID, kind.storageCode, start.millisecondsSince1970, end.millisecondsSince1970]).map { row in
+                Reading(kind: kind, value: row["value"], measuredAt: Date(millisecondsSince1970: row["measuredAt"]),
+                        source: ReadingSource(deviceID: row["externalID"], sequence: UInt64(clamping: row["seq"] as Int64)),
+                        deviceFlags: DeviceQualityFlags(rawValue: UInt16(clamping: row["flags"] as Int)))
+            }
+        }
+    }
+
+    /// The sequence numbers stored for a device, ascending: what tests and tools use to check "exactly once".
+    public func storedSequences(device externalID: String) async throws -> [Int64] {
+        try await writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT r.seq FROM reading r JOIN device d ON d.id = r.deviceID WHERE d.externalID = ? ORDER BY r.seq",
+                               arguments: [externalID])
+        }
+    }
+
+    /// The database's size in bytes and its number of readings, for the bytes-per-reading figure.
+    public func storageFigures() async throws -> (bytes: Int, readings: Int) {
+        try await writer.read { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            let readings = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reading") ?? 0
+            return ((pages - free) * size, readings)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import GRDB
+
+/// The hub's schema, as named migration steps. A step that has shipped is never edited: change the schema by adding
+/// a step. String table names, as GRDB's migration guide recommends, so records can evolve freely.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: gateways, devices, patients, readings, dead letters, alerts") { db in
+            try db.create(table: "gateway") { t in
+                t.primaryKey("id", .text)
+                t.column("online", .boolean).notNull().defaults(to: false)
+                t.column("version", .text)
+                t.column("wifiLinkQuality", .integer)
+                t.column("outboxDepth", .integer)
+                t.column("outboxDropped", .integer)
+                t.column("lastSeenAt", .integer)
+                t.column("statusChangedAt", .integer)
+            }
+            try db.create(table: "patient") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("displayName", .text).notNull()
+                // The patient's threshold-rule overrides in RuleConfiguration's JSON form; null: the defaults.
+                t.column("ruleOverrides", .jsonText)
+                t.column("createdAt", .integer).notNull()
+            }
+            // `id` is a small integer so each reading row stores a few bytes for its device, not a string.
+            try db.create(table: "device") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("externalID", .text).notNull().unique()
+                t.column("gatewayID", .text).notNull().references("gateway", onDelete: .restrict)
+                t.column("model", .text)
+                t.column("firmware", .text)
+                t.column("connected", .boolean)
+                t.column("batteryPercent", .integer)
+                t.column("rssiDBm", .integer)
+                t.column("lastSeenAt", .integer)
+                t.column("lastReadingAt", .integer)
+                t.column("inactivityTimeoutSeconds", .integer)
+                t.column("registeredAt", .integer).notNull()
+            }
+            // Which patient a device measured, and when: a reading belongs to the assignment in force at its
+            // measurement time. `until` is null for the current assignment.
+            try db.create(table: "deviceAssignment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("deviceID", .integer).notNull().references("device", onDelete: .restrict)
+                t.column("patientID", .integer).notNull().references("patient", onDelete: .restrict)
+                t.column("since", .integer).notNull()
+                t.column("until", .integer)
+            }
+            try db.create(index: "deviceAssignment_device", on: "deviceAssignment", columns: ["deviceID", "since"])
+            // (device, seq) is the primary key: a redelivered reading is ignored, never stored twice. WITHOUT ROWID
+            // keeps the row compact (no separate rowid b-tree). `measuredAt` is milliseconds since 1970 UTC and
+            // `receivedDelay` the milliseconds from measurement to the agent receiving it (a small number where a
+            // second time stamp would take six bytes); `kind` is VitalKind's small code; `flags` DeviceQualityFlags'
+            // raw value. SQLite stores whole REAL values as small integers on disk.
+            try db.execute(sql: """
+                CREATE TABLE reading (
+                  deviceID INTEGER NOT NULL REFERENCES device(id) ON DELETE RESTRICT,
+                  seq INTEGER NOT NULL,
+                  patientID INTEGER REFERENCES patient(id) ON DELETE RESTRICT,
+                  kind INTEGER NOT NULL,
+                  value REAL NOT NULL,
+                  measuredAt INTEGER NOT NULL,
+                  receivedDelay INTEGER NOT NULL,
+                  flags INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY (deviceID, seq)
+                ) WITHOUT ROWID
+                """)
+            try db.create(index: "reading_patient_kind_time", on: "reading", columns: ["patientID", "kind", "measuredAt"])
+            // Event details (a fall's figures) are rare: kept apart so ordinary readings stay small.
+            try db.create(table: "readingDetail") { t in
+                t.column("deviceID", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("details", .jsonText).notNull()
+                t.primaryKey(["deviceID", "seq"])
+            }
+            try db.create(table: "deadLetter") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("gatewayID", .text)
+                t.column("topic", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("payloadSize", .integer).notNull()
+                t.column("field", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("receivedAt", .integer).notNull()
+            }
+            try db.create(index: "deadLetter_gateway", on: "deadLetter", columns: ["gatewayID", "receivedAt"])
+            try db.create(table: "alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientID", .integer).references("patient", onDelete: .restrict)
+                t.column("cause", .jsonText).notNull()
+                t.column("causeKey", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("priority", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("condition", .text).notNull()
+                t.column("isLatching", .boolean).notNull()
+                t.column("raisedAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.column("state", .jsonText).notNull()
+            }
+            // At most one open alert per patient and cause, enforced by the database too.
+            try db.execute(sql: "CREATE UNIQUE INDEX alert_open_cause ON alert(patientID, causeKey) WHERE status != 'resolved'")
+            try db.create(index: "alert_patient_time", on: "alert", columns: ["patientID", "raisedAt"])
+            try db.create(table: "alertEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("alertID", .integer).notNull().references("alert", onDelete: .cascade)
+                t.column("at", .integer).notNull()
+                t.column("event", .jsonText).notNull()
+            }
+            try db.create(index: "alertEvent_alert", on: "alertEvent", columns: ["alertID", "at"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import Telemetry
+import Vitals
+
+extension AppDatabase {
+    /// Commits `batches` in one transaction and says what to acknowledge and what is new.
+    ///
+    /// A device seen for the first time is registered under the gateway that sent it (unassigned, for a technician
+    /// to assign). A batch for a device registered to another gateway is refused into the dead-letter table: a
+    /// gateway must never write another home's readings. Every reading is attributed to the patient the device was
+    /// assigned to at its measurement time. (device, seq) is unique, so a redelivered reading is counted as a
+    /// duplicate and not stored again; it is acknowledged all the same.
+    ///
+    /// When `alerts` is given, the newly stored readings are evaluated inside the same transaction and the alert
+    /// actions stored with them, so a crash can never leave readings stored (and acknowledged) whose alerts were
+    /// not; the book adopts its new state once the transaction has committed.
+    public func commit(_ batches: [IncomingReadings], receivedAt: Date, alerts: AlertBook? = nil) async throws -> CommitOutcome {
+        let now = receivedAt.millisecondsSince1970
+        let (outcome, evaluation) = try await writer.write { db -> (CommitOutcome, AlertBook.Evaluation?) in
+            let outcome = try Self.storeReadings(batches, db, at: now)
+            guard let alerts else { return (outcome, nil) }
+            let evaluation = alerts.evaluate(outcome.stored)
+            try Self.store(evaluation.actions, db, at: now)
+            return (outcome, evaluation)
+        }
+        if let evaluation { alerts?.adopt(evaluation) }
+        return outcome
+    }
+
+    /// Stores an evaluation's alert actions (from a tick) and lets the book adopt it once committed.
+    public func commit(_ evaluation: AlertBook.Evaluation, to alerts: AlertBook, at time: Date) async throws {
+        guard !evaluation.actions.isEmpty else { return }
+        try await writer.write { db in try Self.store(evaluation.actions, db, at: time.millisecondsSince1970) }
+        alerts.adopt(evaluation)
+    }
+
+    static func storeReadings(_ batches: [IncomingReadings], _ db: Database, at now: Int64) throws -> CommitOutcome {
+        var outcome = CommitOutcome()
+        var acknowledged: [String: [String: [UInt64]]] = [:]
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO reading (deviceID, seq, patientID, kind, value, measuredAt, receivedDelay, flags)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        let insertDetail = try db.cachedStatement(sql: "INSERT INTO readingDetail (deviceID, seq, details) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        for batch in batches {
+            acknowledged[batch.gatewayID, default: [:]][batch.deviceID, default: []] += batch.readings.compactMap(\.reading.source?.sequence)
+            try Self.touchGateway(db, id: batch.gatewayID, at: now)
+            let device: (id: Int64, gatewayID: String)
+            if let existing = try Row.fetchOne(db, sql: "SELECT id, gatewayID FROM device WHERE externalID = ?", arguments: [batch.deviceID]) {
+                device = (existing["id"], existing["gatewayID"])
+            } else {
+                try db.execute(sql: "INSERT INTO device (externalID, gatewayID, registeredAt) VALUES (?, ?, ?)",
+                               arguments: [batch.deviceID, batch.gatewayID, now])
+                device = (db.lastInsertedRowID, batch.gatewayID)
+            }
+            guard device.gatewayID == batch.gatewayID else {
+                let error = PayloadError(field: "device", reason: "\"\(batch.deviceID)\" is registered to gateway \"\(device.gatewayID)\"")
+                try Self.insertDeadLetter(db, gatewayID: batch.gatewayID, topic: TopicTree().topic(.readings(gateway: batch.gatewayID, device: batch.deviceID)),
+                                          payload: PayloadCodec.encode(ReadingBatch(gateway: batch.gatewayID, device: batch.deviceID, readings: batch.readings.map(Self.entry))),
+                                          error: error, at: now)
+                outcome.refused.append((batch, error))
+                continue
+            }
+            let assignments = try Self.assignments(db, deviceID: device.id)
+            var lastReadingAt: Int64?
+            for accepted in batch.readings {
+                let reading = accepted.reading
+                let measuredAt = reading.measuredAt.millisecondsSince1970
+                let patientID = assignments.first { $0.since <= measuredAt && ($0.until.map { measuredAt < $0 } ?? true) }?.patientID
+                let seq = Int64(clamping: reading.source?.sequence ?? 0)
+                try insert.execute(arguments: [
+                    device.id, seq, patientID, reading.kind.storageCode, reading.value, measuredAt,
+                    accepted.receivedAt.millisecondsSince1970 - measuredAt, Int(reading.deviceFlags.rawValue),
+                ])
+                guard db.changesCount > 0 else {
+                    outcome.duplicates += 1
+                    continue
+                }
+                if let details = accepted.details, !details.isEmpty {
+                    try insertDetail.execute(arguments: [device.id, seq, String(decoding: PayloadCodec.encode(details), as: UTF8.self)])
+                }
+                lastReadingAt = max(lastReadingAt ?? measuredAt, measuredAt)
+                outcome.stored.append(StoredReading(reading: reading, patientID: patientID))
+            }
+            try db.execute(sql: """
+                UPDATE device SET lastSeenAt = ?, lastReadingAt = MAX(COALESCE(lastReadingAt, 0), COALESCE(?, 0)) WHERE id = ?
+                """, arguments: [now, lastReadingAt, device.id])
+        }
+        for (gateway, devices) in acknowledged {
+            outcome.acknowledgements[gateway] = devices.keys.sorted().map { device in
+                Acknowledgement(device: device, committed: SequenceRanges(devices[device] ?? []))
+            }
+        }
+        return outcome
+    }
+
+    /// Stores a message the hub could not accept, with the reason, for a technician to inspect.
+    public func recordDeadLetter(gatewayID: String?, topic: String, payload: [UInt8], error: PayloadError, at time: Date) async throws {
+        try await writer.write { db in
+            try Self.insertDeadLetter(db, gatewayID: gatewayID, topic: topic, payload: payload, error: error, at: time.millisecondsSince1970)
+        }
+    }
+
+    /// Dead letters per gateway (`nil` for messages whose gateway could not be told).
+    public func deadLetterCounts() async throws -> [String?: Int] {
+        try await writer.read { db in
+            var counts: [String?: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT gatewayID, COUNT(*) AS count FROM deadLetter GROUP BY gatewayID") {
+                counts[row["gatewayID"] as String?] = row["count"]
+            }
+            return counts
+        }
+    }
+
+    /// Payloads are kept up to this size in the dead-letter table; larger ones are cut (their size is recorded).
+    static let deadLetterPayloadLimit = 64 * 1024
+
+    static func insertDeadLetter(_ db: Database, gatewayID: String?, topic: String, payload: [UInt8], error: PayloadError, at time: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO deadLetter (gatewayID, topic, payload, payloadSize, field, reason, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [gatewayID, topic, Data(payload.prefix(deadLetterPayloadLimit)), payload.count, error.field, error.reason, time])
+    }
+
+    static func touchGateway(_ db: Database, id: String, at time: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO gateway (id, lastSeenAt) VALUES (?, ?)
+            ON CONFLICT(id) DO UPDATE SET lastSeenAt = MAX(COALESCE(lastSeenAt, 0), excluded.lastSeenAt)
+            """, arguments: [id, time])
+    }
+
+    static func assignments(_ db: Database, deviceID: Int64) throws -> [(patientID: Int64, since: Int64, until: Int64?)] {
+        try Row.fetchAll(db, sql: "SELECT patientID, since, until FROM deviceAssignment WHERE deviceID = ? ORDER BY since", arguments: [deviceID])
+            .map { ($0["patientID"], $0["since"], $0["until"]) }
+    }
+
+    static func entry(_ accepted: ReadingBatch.Accepted) -> ReadingBatch.Entry {
+        ReadingBatch.entry(accepted.reading, seq: accepted.reading.source?.sequence ?? 0, receivedAt: accepted.receivedAt, details: accepted.details)
+    }
+}

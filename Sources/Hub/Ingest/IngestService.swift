@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import MQTT
+import ServiceLifecycle
+import Synchronization
+import Telemetry
+import Vitals
+
+/// The hub's ingest: subscribes to every gateway's readings and statuses with a persistent MQTT session, commits
+/// readings in batches (one transaction per batch, alerts evaluated inside it), records what it cannot accept in the
+/// dead-letter table, and only then publishes each gateway's acknowledgement.
+///
+/// The broker is not the durability boundary: libmosquitto acknowledges a message to the broker before the hub has
+/// stored it. A reading is safe when the hub has committed it and the gateway has deleted it on the hub's
+/// acknowledgement; until then the gateway's outbox sends it again.
+public struct IngestService: Service {
+    /// Batching and timing.
+    public struct Settings: Sendable {
+        /// A batch is committed when it holds this many messages…
+        public var maximumBatchMessages: Int
+        /// …or when its oldest message has waited this long.
+        public var flushInterval: Duration
+        /// How often escalations and snooze expiries are checked.
+        public var tickInterval: Duration
+        /// A rule with no reading for this long becomes indeterminate.
+        public var staleAfter: Duration
+
+        /// The defaults: 1,000 messages or 20 ms, ticks every second, stale after 10 minutes.
+        public init(maximumBatchMessages: Int = 1000, flushInterval: Duration = .milliseconds(20),
+                    tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600)) {
+            self.maximumBatchMessages = maximumBatchMessages
+            self.flushInterval = flushInterval
+            self.tickInterval = tickInterval
+            self.staleAfter = staleAfter
+        }
+    }
+
+    let database: AppDatabase
+    let alerts: AlertBook
+    let mqtt: MQTTConfiguration
+    let topics: TopicTree
+    let settings: Settings
+    let logger: Logger
+    let counters: IngestCounters
+
+    /// An ingest service; `mqtt` should name a fixed client id with a persistent session, so messages published
+    /// while the hub is down wait for it at the broker.
+    public init(database: AppDatabase, alerts: AlertBook, mqtt: MQTTConfiguration, topics: TopicTree = TopicTree(),
+                settings: Settings = Settings(), counters: IngestCounters = IngestCounters(), logger: Logger) {
+        self.database = database
+        self.alerts = alerts
+        self.mqtt = mqtt
+        self.topics = topics
+        self.settings = settings
+        self.counters = counters
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await ingest() }
+        } catch is CancellationError {
+            // Shutdown: the last batch was committed and acknowledged on the way out.
+        }
+    }
+
+    private func ingest() async throws {
+        try await MQTTClient.withConnection(mqtt, logger: logger) { client in
+            _ = try await client.subscribe(topics.hubSubscriptions.map { ($0, QoS.atLeastOnce) })
+            logger.info("ingest subscribed", metadata: ["filters": "\(topics.hubSubscriptions)"])
+            let buffer = MessageBuffer()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in client.messages { buffer.append(message) }
+                }
+                group.addTask { try await flushLoop(buffer, client: client) }
+                group.addTask { try await tickLoop() }
+                do {
+                    try await group.next()
+                } catch is CancellationError {}
+                group.cancelAll()
+            }
+            // The messages in hand when shutdown began are committed and acknowledged, in a task shutdown does not
+            // cancel; whatever arrives later the gateways send again.
+            try await Task { try await process(buffer.drain(limit: .max), client: client) }.value
+            logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
+        }
+    }
+
+    private func flushLoop(_ buffer: MessageBuffer, client: MQTTClient) async throws {
+        while !Task.isCancelled {
+            let batch = buffer.drain(limit: settings.maximumBatchMessages)
+            if batch.isEmpty {
+                try await Task.sleep(for: settings.flushInterval)
+                continue
+            }
+            // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is cheaper.
+            try await Task { try await process(batch, client: client) }.value
+            if batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.flushInterval) }
+        }
+    }
+
+    private func tickLoop() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: settings.tickInterval)
+            let evaluation = alerts.tick(now: Date(), staleAfter: settings.staleAfter)
+            try await database.commit(evaluation, to: alerts, at: Date())
+        }
+    }
+
+    /// Parses, commits and acknowledges one batch of messages.
+    func process(_ messages: [MQTTMessage], client: MQTTClient) async throws {
+        guard !messages.isEmpty else { return }
+        let now = Date()
+        var readings: [IncomingReadings] = []
+        var rejected: [(gatewayID: String?, deviceID: String?, sequences: [UInt64], topic: String, payload: [UInt8], error: PayloadError)] = []
+        var gatewayStatuses: [GatewayStatus] = []
+        var deviceStatuses: [(DeviceStatus, String)] = []
+        for message in messages {
+            switch IncomingMessage.parse(message, topics: topics) {
+            case .readings(let batch): readings.append(batch)
+            case .gatewayStatus(let status): gatewayStatuses.append(status)
+            case .deviceStatus(let status, let gateway): deviceStatuses.append((status, gateway))
+            case .rejected(let gateway, let device, let sequences, let error):
+                rejected.append((gateway, device, sequences, message.topic, message.payload, error))
+            }
+        }
+        for item in rejected {
+            try await database.recordDeadLetter(gatewayID: item.gatewayID, topic: item.topic, payload: item.payload, error: item.error, at: now)
+            counters.deadLetter(gateway: item.gatewayID)
+            logger.warning("dead letter", metadata: ["gateway": "\(item.gatewayID ?? "?")", "topic": "\(item.topic)", "field": "\(item.error.field)", "reason": "\(item.error.reason)"])
+        }
+        let outcome = try await database.commit(readings, receivedAt: now, alerts: alerts)
+        counters.committed(outcome.stored.count, duplicates: outcome.duplicates)
+        for status in gatewayStatuses { try await database.apply(status, at: now) }
+        for (status, gateway) in deviceStatuses {
+            if let error = try await database.apply(status, gatewayID: gateway, at: now) {
+                try await database.recordDeadLetter(gatewayID: gateway, topic: topics.topic(.deviceStatus(gateway: gateway, device: status.device)),
+                                                    payload: PayloadCodec.encode(status), error: error, at: now)
+                counters.deadLetter(gateway: gateway)
+            }
+        }
+        // Acknowledge only what is now durably the hub's: committed readings and dead-lettered ones.
+        var acknowledgements = outcome.acknowledgements
+        for item in rejected where !item.sequences.isEmpty {
+            guard let gateway = item.gatewayID, let device = item.deviceID else { continue }
+            acknowledgements[gateway, default: []].append(Acknowledgement(device: device, committed: SequenceRanges(item.sequences)))
+        }
+        for (gateway, acks) in acknowledgements {
+            for ack in acks {
+                try await client.publish(topic: topics.topic(.acknowledgements(gateway: gateway)), payload: PayloadCodec.encode(ack), qos: .atLeastOnce)
+            }
+        }
+    }
+}
+
+/// Messages received and not yet committed; the MQTT reader appends, the flusher drains.
+final class MessageBuffer: Sendable {
+    private let messages = Mutex<[MQTTMessage]>([])
+
+    func append(_ message: MQTTMessage) { messages.withLock { $0.append(message) } }
+
+    func drain(limit: Int) -> [MQTTMessage] {
+        messages.withLock { pending in
+            let count = min(limit, pending.count)
+            let batch = Array(pending.prefix(count))
+            pending.removeFirst(count)
+            return batch
+        }
+    }
+}
+
+/// What ingest has done since start-up, for status output and metrics.
+public final class IngestCounters: Sendable {
+    private struct State {
+        var committed = 0
+        var duplicates = 0
+        var deadLetters: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Counters starting at zero.
+    public init() {}
+
+    func committed(_ count: Int, duplicates: Int) {
+        state.withLock {
+            $0.committed += count
+            $0.duplicates += duplicates
+        }
+    }
+
+    func deadLetter(gateway: String?) { state.withLock { $0.deadLetters[gateway ?? "(unknown)", default: 0] += 1 } }
+
+    /// Readings committed for the first time.
+    public var committedReadings: Int { state.withLock { $0.committed } }
+    /// Readings received again and not stored twice.
+    public var duplicateReadings: Int { state.withLock { $0.duplicates } }
+    /// Dead letters per gateway.
+    public var deadLetters: [String: Int] { state.withLock { $0.deadLetters } }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Hub
+import Logging
+import MQTT
+import ServiceLifecycle
+import Vitals
+
+/// `silverwatch-hub`: the hub's command line. Parses arguments and starts services; the logic is in the Hub library.
+@main
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silverwatch-hub",
+        abstract: "SilverWatch hub: ingest, alerts and device state.",
+        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self])
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "The hub's SQLite database file (created when missing).")
+    var database: String
+}
+
+extension HubCommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run ingest and alerting until SIGTERM or SIGINT.")
+
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "Broker host.") var brokerHost = "127.0.0.1"
+        @Option(help: "Broker port.") var brokerPort = 1883
+        @Option(help: "The hub's MQTT client id; fixed, so its persistent session survives restarts.") var clientID = "silverwatch-hub"
+        @Option(help: "MQTT username.") var username: String?
+        @Option(help: "File holding the MQTT password.") var passwordFile: String?
+        @Option(help: "CA certificate for TLS to the broker.") var caFile: String?
+
+        func run() async throws {
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let logger = Logger(label: "silverwatch.hub")
+            let db = try AppDatabase.open(path: database.database)
+            let rules = RuleSetProvider()
+            for (patientID, json) in try await db.ruleOverrides() {
+                do {
+                    try rules.setOverrides(try RuleConfiguration.overrides(fromJSON: json), for: patientID)
+                } catch {
+                    logger.error("patient's rule overrides are invalid; using the defaults", metadata: ["patient": "\(patientID)", "error": "\(error)"])
+                }
+            }
+            let alerts = AlertBook { rules.rules(for: $0) }
+            for (patientID, open) in try await db.openAlerts() { alerts.restore(patientID: patientID, openAlerts: open) }
+            var credentials: MQTTConfiguration.Credentials?
+            if let username {
+                let password = try passwordFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                credentials = .init(username: username, password: password)
+            }
+            let mqtt = MQTTConfiguration(
+                host: brokerHost, port: brokerPort, clientID: clientID, session: .persistent(), credentials: credentials,
+                tls: caFile.map { .init(caFile: $0) })
+            let ingest = IngestService(database: db, alerts: alerts, mqtt: mqtt, logger: logger)
+            let group = ServiceGroup(services: [ingest], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])
+            try await group.run()
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List gateways' devices with their state.")
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            let now = Date().millisecondsSince1970
+            print(row(["GATEWAY", "DEVICE", "MODEL", "ONLINE", "BATTERY", "RSSI", "LAST READING", "PATIENT"]))
+            for device in try await db.devices() {
+                let online = device.gatewayOnline && device.connected != false
+                print(row([
+                    device.gatewayID, device.externalID, device.model ?? "-", online ? "yes" : "no",
+                    device.batteryPercent.map { "\($0) %" } ?? "-", device.rssiDBm.map { "\($0) dBm" } ?? "-",
+                    device.lastReadingAt.map { age(now - $0) } ?? "never", device.patientID.map(String.init) ?? "unassigned",
+                ]))
+            }
+        }
+    }
+
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List open alerts, most urgent first.")
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Include resolved alerts.") var all = false
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            let now = Date().millisecondsSince1970
+            print(row(["ID", "PATIENT", "PRIORITY", "STATUS", "CONDITION", "RAISED", "CAUSE", "EVIDENCE"]))
+            for alert in try await db.alertSummaries(includeResolved: all) {
+                print(row([
+                    String(alert.id), alert.patientID.map(String.init) ?? "-", alert.priority.description.uppercased(), alert.status.rawValue,
+                    alert.condition.rawValue, age(now - alert.raisedAt), alert.cause, alert.summary,
+                ]))
+            }
+        }
+    }
+
+    struct AddPatient: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-patient", abstract: "Add a patient; prints the new id.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The name shown to the care team.") var displayName: String
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            print(try await db.createPatient(displayName: displayName, at: Date()))
+        }
+    }
+
+    struct AssignDevice: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "assign-device", abstract: "Assign a device to a patient from now on.")
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "The gateway the device belongs to (registers the device when new).") var gateway: String
+        @Argument(help: "The device id.") var device: String
+        @Argument(help: "The patient id.") var patient: Int64
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            try await db.registerDevice(device, gatewayID: gateway, at: Date())
+            try await db.assign(device: device, to: patient, since: Date())
+        }
+    }
+}
+
+/// Columns padded for a terminal: what these listing commands print is their output, hence `print`.
+private func row(_ columns: [String]) -> String {
+    let widths = [10, 12, 10, 8, 10, 10, 14, 12]
+    return zip(columns, widths + Array(repeating: 0, count: max(0, columns.count - widths.count)))
+        .map { column, width in column.padding(toLength: max(width, column.count), withPad: " ", startingAt: 0) }
+        .joined(separator: " ")
+}
+
+private func age(_ milliseconds: Int64) -> String {
+    let seconds = max(0, milliseconds / 1000)
+    if seconds < 120 { return "\(seconds) s ago" }
+    if seconds < 7200 { return "\(seconds / 60) min ago" }
+    return "\(seconds / 3600) h ago"
+}
