@@ -86,7 +86,7 @@ public struct TopicTree: Sendable, Hashable {
             }
     }
 
-    static func validate(_ identifier: String, field: String) throws(PayloadError) {
+    package static func validate(_ identifier: String, field: String) throws(PayloadError) {
         guard isValidIdentifier(identifier) else {
             throw PayloadError(field: field, reason: "must be 1–64 characters of A-Z, a-z, 0-9, '.', '_' or '-'")
         }

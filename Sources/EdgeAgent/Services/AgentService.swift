@@ -1,0 +1,236 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DeviceReadings
+import Logging
+import MQTT
+import ServiceLifecycle
+import Synchronization
+import Telemetry
+import Vitals
+
+/// The edge agent: reads every configured device, writes each reading to the durable outbox before anything else,
+/// publishes the outbox to the broker, deletes what the hub acknowledges, and keeps the gateway's and devices'
+/// retained statuses current (its last will marks the gateway offline when it vanishes).
+public struct AgentService: Service {
+    let configuration: AgentConfiguration
+    let mqtt: MQTTConfiguration
+    let outbox: Outbox
+    let topics: TopicTree
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let version: String
+
+    /// An agent for `configuration`, publishing with `mqtt` (see ``mqttConfiguration(password:)``).
+    public init(configuration: AgentConfiguration, mqtt: MQTTConfiguration, outbox: Outbox, topics: TopicTree = TopicTree(),
+                notifier: SystemdNotifier = .fromEnvironment(), version: String = "0.1.0", logger: Logger) {
+        self.configuration = configuration
+        self.mqtt = mqtt
+        self.outbox = outbox
+        self.topics = topics
+        self.notifier = notifier
+        self.version = version
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let board = DeviceStatusBoard(devices: configuration.devices)
+        let wake = Wakeup()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // Devices are read whether or not the broker is reachable: the outbox keeps what they measure.
+                    for device in configuration.devices {
+                        for channel in device.channels {
+                            group.addTask { await read(device: device, channel: channel, board: board, wake: wake) }
+                        }
+                    }
+                    group.addTask { try await publishLoop(board: board, wake: wake) }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch is CancellationError {}
+        try? notifier.stopping()
+    }
+
+    // MARK: Devices → outbox
+
+    private func read(device: AgentConfiguration.Device, channel: AgentConfiguration.Channel, board: DeviceStatusBoard, wake: Wakeup) async {
+        guard let connection = channel.connection else { return }
+        var decoder = ChannelDecoder(format: channel.format, clock: configuration.measurementClock,
+                                     fullScale: channel.accelerometerFullScale, sampleRate: channel.sampleRate ?? 50)
+        var deviceLogger = logger
+        deviceLogger[metadataKey: "device"] = "\(device.id)"
+        deviceLogger[metadataKey: "format"] = "\(channel.format.rawValue)"
+        await DeviceSource(connection: connection).run { event in
+            switch event {
+            case .connected:
+                deviceLogger.info("device connected")
+                board.update(device.id) { $0.connectedChannels += 1 }
+            case .disconnected(let error):
+                board.update(device.id) { $0.connectedChannels = max(0, $0.connectedChannels - 1) }
+                deviceLogger.warning("device disconnected", metadata: ["error": "\(error.map(String.init(describing:)) ?? "end of stream")"])
+            case .data(let bytes):
+                let now = Date()
+                let output = decoder.decode(bytes, receivedAt: now)
+                var entries: [ReadingBatch.Entry] = []
+                for (index, observation) in output.observations.enumerated() {
+                    for reading in observation.readings {
+                        entries.append(ReadingBatch.entry(reading, seq: 0, receivedAt: now, details: output.details[index]))
+                    }
+                }
+                let discarded = decoder.discardedBytes
+                board.update(device.id) { entry in
+                    if let battery = output.batteryPercent { entry.batteryPercent = battery }
+                    if !entries.isEmpty { entry.lastReadingAt = now.millisecondsSince1970 }
+                    entry.rejectedMessages += output.rejectedMessages
+                    entry.discardedBytes = discarded
+                }
+                if output.rejectedMessages > 0 {
+                    deviceLogger.warning("undecodable message", metadata: ["bytes": "\(bytes.count)"])
+                }
+                guard !entries.isEmpty else { return }
+                do {
+                    try await outbox.append(device: device.id, entries: entries)
+                    wake.signal()
+                } catch {
+                    deviceLogger.critical("outbox write failed: readings lost", metadata: ["error": "\(error)", "readings": "\(entries.count)"])
+                }
+            }
+        }
+    }
+
+    // MARK: Outbox → broker, acknowledgements → outbox
+
+    private func publishLoop(board: DeviceStatusBoard, wake: Wakeup) async throws {
+        try await MQTTClient.withConnection(mqtt, logger: logger) { client in
+            _ = try await client.subscribe(topics.gatewaySubscriptions(gateway: configuration.gateway).map { ($0, QoS.atLeastOnce) })
+            try await outbox.resendAll()
+            try await publishStatuses(client, board: board, all: true)
+            try? notifier.ready(status: "\(configuration.devices.count) devices, broker connected")
+            logger.info("agent connected", metadata: ["gateway": "\(configuration.gateway)"])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await receiveAcknowledgements(client) }
+                group.addTask { try await send(client, wake: wake) }
+                group.addTask { try await statusLoop(client, board: board) }
+                group.addTask { try await resendAfterReconnect(client) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func send(_ client: MQTTClient, wake: Wakeup) async throws {
+        while !Task.isCancelled {
+            let batches = try await outbox.nextToSend(limit: ReadingBatch.maximumReadings, now: Date().millisecondsSince1970)
+            for batch in batches {
+                let payload = PayloadCodec.encode(ReadingBatch(gateway: configuration.gateway, device: batch.device, readings: batch.entries))
+                try await client.publish(topic: topics.topic(.readings(gateway: configuration.gateway, device: batch.device)), payload: payload, qos: .atLeastOnce)
+            }
+            if batches.isEmpty { await wake.wait(upTo: .seconds(1)) }
+        }
+    }
+
+    private func receiveAcknowledgements(_ client: MQTTClient) async throws {
+        let ackTopic = topics.topic(.acknowledgements(gateway: configuration.gateway))
+        for try await message in client.messages where message.topic == ackTopic {
+            do {
+                let ack = try PayloadCodec.decode(Acknowledgement.self, from: message.payload).validated()
+                try await outbox.acknowledge(device: ack.device, committed: ack.committed)
+            } catch {
+                logger.warning("unreadable acknowledgement", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func resendAfterReconnect(_ client: MQTTClient) async throws {
+        for await event in client.connectionEvents() {
+            if case .connected = event {
+                // What was in flight when the link dropped may never have reached the hub.
+                try await outbox.resendAll()
+            }
+        }
+    }
+
+    private func statusLoop(_ client: MQTTClient, board: DeviceStatusBoard) async throws {
+        let interval = Int64(configuration.statusIntervalSeconds ?? 60)
+        var lastFull = Date()
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            let full = Date().timeIntervalSince(lastFull) >= Double(interval)
+            if full { lastFull = Date() }
+            try await publishStatuses(client, board: board, all: full)
+            // The watchdog is fed only when the outbox answers and the broker link has carried our status.
+            try? notifier.watchdog()
+        }
+    }
+
+    private func publishStatuses(_ client: MQTTClient, board: DeviceStatusBoard, all: Bool) async throws {
+        let now = Date().millisecondsSince1970
+        for status in board.statuses(all: all, now: now) {
+            try await client.publish(topic: topics.topic(.deviceStatus(gateway: configuration.gateway, device: status.device)),
+                                     payload: PayloadCodec.encode(status), qos: .atLeastOnce, retain: true)
+        }
+        guard all else { return }
+        let gateway = GatewayStatus(gateway: configuration.gateway, state: .online, version: version,
+                                    outboxDepth: try await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now)
+        try await client.publish(topic: topics.topic(.gatewayStatus(gateway: configuration.gateway)), payload: PayloadCodec.encode(gateway),
+                                 qos: .atLeastOnce, retain: true)
+    }
+}
+
+extension AgentConfiguration {
+    /// The MQTT settings this configuration implies: the gateway id as client id with a persistent session (so
+    /// acknowledgements sent while the agent is away wait for it), and the retained "offline" status as last will.
+    public func mqttConfiguration(password: String?) -> MQTTConfiguration {
+        let topics = TopicTree()
+        return MQTTConfiguration(
+            host: broker.host, port: broker.port, clientID: gateway, session: .persistent(),
+            keepAlive: .seconds(Int64(broker.keepAliveSeconds ?? 30)),
+            credentials: password.map { .init(username: broker.username ?? gateway, password: $0) },
+            tls: broker.tls.map { .init(caFile: $0.caFile, certificateFile: $0.certificateFile, keyFile: $0.keyFile) },
+            will: .init(topic: topics.topic(.gatewayStatus(gateway: gateway)), payload: PayloadCodec.encode(GatewayStatus.lastWill(gateway: gateway)),
+                        qos: .atLeastOnce, retain: true))
+    }
+}
+
+/// Wakes the sender as soon as readings are written, instead of it polling.
+final class Wakeup: Sendable {
+    private let pending = Mutex<(signalled: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func signal() {
+        let waiter = pending.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state = (state.waiter == nil, nil) }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when signalled (or at once if a signal came since the last wait), or after `limit`.
+    func wait(upTo limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.pending.withLock { state -> Bool in
+                        if state.signalled {
+                            state = (false, nil)
+                            return true
+                        }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                self.signal()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
