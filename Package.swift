@@ -16,10 +16,14 @@ let package = Package(
         .executable(name: "mqtt-cycle", targets: ["MQTTCycle"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .executable(name: "silverwatch-simulator", targets: ["SilverWatchSimulator"]),
+        .executable(name: "silverwatch-agent", targets: ["AgentCommand"]),
+        .executable(name: "silverwatch-hub", targets: ["HubCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
@@ -40,12 +44,39 @@ let package = Package(
         .executableTarget(name: "SilverWatchSimulator", dependencies: [
             "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ], path: "simulators/Main"),
+        /// The edge agent: device sources, decoding, the durable outbox, MQTT publishing, systemd notification.
+        /// SQLite through GRDB's raw module (GRDBSQLite) rather than GRDB, which would bring Foundation to the agent.
+        .target(name: "EdgeAgent", dependencies: [
+            "DeviceProtocols", "DeviceReadings", "Vitals", "Telemetry", "MQTT",
+            .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "AgentCommand", dependencies: [
+            "EdgeAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        /// The hub: storage (GRDB), ingest, alert book, device registry.
+        .target(name: "Hub", dependencies: [
+            "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "HubCommand", dependencies: [
+            "Hub", "MQTT", "Vitals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        /// A real Mosquitto broker on a free loopback port, for the tests that need one.
+        .target(name: "BrokerSupport", path: "Tests/BrokerSupport"),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "DeviceProtocols", "Vitals"]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "Telemetry", "Vitals"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
+        .testTarget(name: "SystemTests", dependencies: [
+            "BrokerSupport", "EdgeAgent", "Hub", "MQTT", "Telemetry", "Vitals", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

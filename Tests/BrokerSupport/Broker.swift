@@ -5,24 +5,32 @@ import Glibc
 #endif
 
 /// A real Mosquitto broker for one test: its own temporary directory, configuration and free loopback port.
-final class Broker: Sendable {
-    struct Options: Sendable {
+public final class Broker: Sendable {
+    public struct Options: Sendable {
         /// Keep sessions and retained messages in a file across restarts.
-        var persistence = false
+        public var persistence = false
         /// User names and passwords; when any are given, anonymous clients are refused.
-        var users: [String: String] = [:]
+        public var users: [String: String] = [:]
         /// The contents of an `acl_file`, if any.
-        var acl: String?
+        public var acl: String?
         /// The broker's per-client queue limit for QoS 1/2 messages beyond those in flight (Mosquitto's default is
         /// 1,000, and it drops what does not fit).
-        var maxQueuedMessages = 1_000
+        public var maxQueuedMessages = 1_000
+
+        /// The defaults: no persistence, anonymous access, no ACL, Mosquitto's queue limit.
+        public init(persistence: Bool = false, users: [String: String] = [:], acl: String? = nil, maxQueuedMessages: Int = 1_000) {
+            self.persistence = persistence
+            self.users = users
+            self.acl = acl
+            self.maxQueuedMessages = maxQueuedMessages
+        }
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let process = Mutex<pid_t?>(nil)
 
-    init(_ options: Options) throws {
+    public init(_ options: Options) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try freeLoopbackPort()
@@ -56,7 +64,7 @@ final class Broker: Sendable {
     }
 
     /// Starts `mosquitto` and returns once it accepts TCP connections.
-    func start() async throws {
+    public func start() async throws {
         let pid = try spawnWithDefaultSignals("/usr/sbin/mosquitto", ["-c", directory.appendingPathComponent("mosquitto.conf").path])
         process.withLock { $0 = pid }
         // Generous, and checked once more after the deadline: when CPU-bound tests of other targets hold the
@@ -77,12 +85,12 @@ final class Broker: Sendable {
 
     /// Stops the broker as an administrator would (SIGTERM: it disconnects everyone and saves its persistence
     /// file) and waits for it to exit; SIGKILL if it takes longer than five seconds.
-    func stop() async {
+    public func stop() async {
         await end(with: SIGTERM)
     }
 
     /// Kills the broker at once (SIGKILL), for tearing a test down.
-    func kill() async {
+    public func kill() async {
         await end(with: SIGKILL)
     }
 
@@ -96,18 +104,18 @@ final class Broker: Sendable {
         }
     }
 
-    func removeFiles() {
+    public func removeFiles() {
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// The broker's own log, for failure messages.
-    func log() -> String {
+    public func log() -> String {
         (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
     }
 }
 
 /// Runs `body` with a started broker, and stops it and removes its files afterwards, also when `body` throws.
-func withBroker<Value: Sendable>(
+public func withBroker<Value: Sendable>(
     _ options: Broker.Options = .init(),
     _ body: (Broker) async throws -> Value
 ) async throws -> Value {
@@ -136,10 +144,10 @@ func withBroker<Value: Sendable>(
     }
 }
 
-struct BrokerFailure: Error, CustomStringConvertible {
-    var message: String
-    var log: String
-    var description: String { "\(message)\n\(log)" }
+public struct BrokerFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var log: String
+    public var description: String { "\(message)\n\(log)" }
 }
 
 /// Starts `executable` with every signal unblocked and at its default action, output to /dev/null.
@@ -147,7 +155,7 @@ struct BrokerFailure: Error, CustomStringConvertible {
 /// Not Foundation's `Process`: its child inherits the test runner's blocked signals (SIGTERM, SIGINT, SIGHUP),
 /// and Mosquitto, which only unblocks what it inherited while it waits, would then never see the SIGTERM that
 /// stops it gracefully.
-func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) throws -> pid_t {
+public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) throws -> pid_t {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -175,7 +183,7 @@ func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) throws
 }
 
 /// Reaps the process if it has exited.
-func hasExited(_ pid: pid_t) -> Bool {
+public func hasExited(_ pid: pid_t) -> Bool {
     var status: Int32 = 0
     let reaped = waitpid(pid, &status, WNOHANG)
     return reaped == pid || (reaped == -1 && errno == ECHILD)
@@ -186,7 +194,7 @@ func hasExited(_ pid: pid_t) -> Bool {
 /// Not simply the port the kernel picks when binding port 0: that comes from the ephemeral range, which the
 /// tests' own client connections draw their local ports from at the same time, so a broker (re)started on it a
 /// moment later can find it taken. Candidates are tried at random and checked by binding them.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     for _ in 0..<100 {
         let candidate = Int.random(in: 20_000..<32_000)
         if try canBind(port: candidate) { return candidate }
@@ -206,7 +214,7 @@ private func canBind(port: Int) throws -> Bool {
 }
 
 /// Whether something accepts TCP connections on the loopback port.
-func acceptsConnections(port: Int) -> Bool {
+public func acceptsConnections(port: Int) -> Bool {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { return false }
     defer { close(socket) }
@@ -240,7 +248,7 @@ private func run(_ executable: String, _ arguments: [String]) throws {
 
 /// Runs `body` with the port of a loopback socket that accepts TCP connections (the kernel completes the
 /// handshake) but never answers: a broker that hangs.
-func withSilentListener<Value: Sendable>(_ body: (Int) async throws -> Value) async throws -> Value {
+public func withSilentListener<Value: Sendable>(_ body: (Int) async throws -> Value) async throws -> Value {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     defer { close(socket) }

@@ -1,3 +1,4 @@
+import BrokerSupport
 import Dispatch
 import Synchronization
 import Testing

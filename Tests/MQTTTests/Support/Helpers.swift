@@ -1,3 +1,4 @@
+import BrokerSupport
 import Logging
 @testable import MQTT
 
