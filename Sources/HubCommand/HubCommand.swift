@@ -46,6 +46,8 @@ extension HubCommand {
             }
             let alerts = AlertBook { rules.rules(for: $0) }
             for (patientID, open) in try await db.openAlerts() { alerts.restore(patientID: patientID, openAlerts: open) }
+            let technical = TechnicalAlarms()
+            technical.restore(try await db.openTechnicalAlerts(), gatewayOf: try await db.deviceGateways(), now: Date())
             var credentials: MQTTConfiguration.Credentials?
             if let username {
                 let password = try passwordFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
@@ -54,7 +56,7 @@ extension HubCommand {
             let mqtt = MQTTConfiguration(
                 host: brokerHost, port: brokerPort, clientID: clientID, session: .persistent(), credentials: credentials,
                 tls: caFile.map { .init(caFile: $0) })
-            let ingest = IngestService(database: db, alerts: alerts, mqtt: mqtt, logger: logger)
+            let ingest = IngestService(database: db, alerts: alerts, technical: technical, mqtt: mqtt, logger: logger)
             let group = ServiceGroup(services: [ingest], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])
             try await group.run()

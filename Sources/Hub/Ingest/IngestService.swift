@@ -37,6 +37,7 @@ public struct IngestService: Service {
 
     let database: AppDatabase
     let alerts: AlertBook
+    let technical: TechnicalAlarms
     let mqtt: MQTTConfiguration
     let topics: TopicTree
     let settings: Settings
@@ -45,10 +46,11 @@ public struct IngestService: Service {
 
     /// An ingest service; `mqtt` should name a fixed client id with a persistent session, so messages published
     /// while the hub is down wait for it at the broker.
-    public init(database: AppDatabase, alerts: AlertBook, mqtt: MQTTConfiguration, topics: TopicTree = TopicTree(),
-                settings: Settings = Settings(), counters: IngestCounters = IngestCounters(), logger: Logger) {
+    public init(database: AppDatabase, alerts: AlertBook, technical: TechnicalAlarms = TechnicalAlarms(), mqtt: MQTTConfiguration,
+                topics: TopicTree = TopicTree(), settings: Settings = Settings(), counters: IngestCounters = IngestCounters(), logger: Logger) {
         self.database = database
         self.alerts = alerts
+        self.technical = technical
         self.mqtt = mqtt
         self.topics = topics
         self.settings = settings
@@ -103,8 +105,10 @@ public struct IngestService: Service {
     private func tickLoop() async throws {
         while !Task.isCancelled {
             try await Task.sleep(for: settings.tickInterval)
-            let evaluation = alerts.tick(now: Date(), staleAfter: settings.staleAfter)
-            try await database.commit(evaluation, to: alerts, at: Date())
+            let now = Date()
+            let evaluation = alerts.tick(now: now, staleAfter: settings.staleAfter)
+            try await database.commit(evaluation, to: alerts, at: now)
+            try await database.storeTechnical(technical.tick(now: now), at: now)
         }
     }
 
@@ -132,14 +136,21 @@ public struct IngestService: Service {
         }
         let outcome = try await database.commit(readings, receivedAt: now, alerts: alerts)
         counters.committed(outcome.stored.count, duplicates: outcome.duplicates)
-        for status in gatewayStatuses { try await database.apply(status, at: now) }
+        let gatewayOfDevice = Dictionary(readings.map { ($0.deviceID, $0.gatewayID) }, uniquingKeysWith: { first, _ in first })
+        var technicalActions = technical.readings(outcome.stored) { gatewayOfDevice[$0] ?? "" }
+        for status in gatewayStatuses {
+            try await database.apply(status, at: now)
+            technicalActions += technical.gatewayStatus(status, at: now)
+        }
         for (status, gateway) in deviceStatuses {
+            technicalActions += technical.deviceStatus(status, gatewayID: gateway, at: now)
             if let error = try await database.apply(status, gatewayID: gateway, at: now) {
                 try await database.recordDeadLetter(gatewayID: gateway, topic: topics.topic(.deviceStatus(gateway: gateway, device: status.device)),
                                                     payload: PayloadCodec.encode(status), error: error, at: now)
                 counters.deadLetter(gateway: gateway)
             }
         }
+        try await database.storeTechnical(technicalActions, at: now)
         // Acknowledge only what is now durably the hub's: committed readings and dead-lettered ones.
         var acknowledgements = outcome.acknowledgements
         for item in rejected where !item.sequences.isEmpty {
