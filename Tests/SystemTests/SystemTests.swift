@@ -189,4 +189,29 @@ func quickRules() throws -> RuleSet {
             #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate")
         }
     }
+
+    /// The agent starts while the broker is down: it reads into its outbox, and delivers everything once the broker
+    /// comes.
+    @Test func anAgentStartedBeforeItsBrokerDeliversEverythingWhenTheBrokerComes() async throws {
+        let broker = try Broker(.init())
+        defer { broker.removeFiles() }
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        deployment.oximeter.serve(rate: 20)
+        let agent = Task { try await deployment.agent().run() }
+        defer { agent.cancel() }
+        try await Task.sleep(for: .seconds(2))
+        #expect(deployment.oximeter.count > 10, "the agent reads while the broker is down")
+        try await broker.start()
+        let alerts = AlertBook { _ in .adultHomeDefaults }
+        let hub = Task { try await deployment.hub(alerts: alerts).run() }
+        defer { hub.cancel() }
+        let sentWhileDown = deployment.oximeter.count
+        let delivered = try await eventually(within: .seconds(30)) {
+            try await deployment.database.storedSequences(device: "oxi-1").count >= sentWhileDown
+        }
+        #expect(delivered)
+        let stored = try await deployment.database.storedSequences(device: "oxi-1")
+        #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate")
+        await broker.kill()
+    }
 }

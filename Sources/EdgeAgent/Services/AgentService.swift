@@ -48,6 +48,11 @@ public struct AgentService: Service {
                         }
                     }
                     group.addTask { try await publishLoop(board: board, wake: wake) }
+                    if let interval = notifier.watchdogInterval {
+                        group.addTask { try await watchdogLoop(interval: interval) }
+                    }
+                    // Every task runs until cancelled: the first to end (by an error) ends the agent, and systemd
+                    // restarts it.
                     try await group.next()
                     group.cancelAll()
                 }
@@ -105,7 +110,26 @@ public struct AgentService: Service {
 
     // MARK: Outbox → broker, acknowledgements → outbox
 
+    /// Connects and publishes for as long as the agent runs. A broker that cannot be reached, or a connection
+    /// libmosquitto gives up on (a broker's DISCONNECT, a TLS failure), is retried with backoff: the devices keep
+    /// being read into the outbox meanwhile.
     private func publishLoop(board: DeviceStatusBoard, wake: Wakeup) async throws {
+        var backoff = Duration.seconds(1)
+        while !Task.isCancelled {
+            do {
+                try await connectAndPublish(board: board, wake: wake)
+                backoff = .seconds(1)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("broker connection ended; retrying", metadata: ["error": "\(error)", "after": "\(backoff)"])
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(30))
+        }
+    }
+
+    private func connectAndPublish(board: DeviceStatusBoard, wake: Wakeup) async throws {
         try await MQTTClient.withConnection(mqtt, logger: logger) { client in
             _ = try await client.subscribe(topics.gatewaySubscriptions(gateway: configuration.gateway).map { ($0, QoS.atLeastOnce) })
             try await outbox.resendAll()
@@ -163,8 +187,17 @@ public struct AgentService: Service {
             let full = Date().timeIntervalSince(lastFull) >= Double(interval)
             if full { lastFull = Date() }
             try await publishStatuses(client, board: board, all: full)
-            // The watchdog is fed only when the outbox answers and the broker link has carried our status.
+        }
+    }
+
+    /// Feeds systemd's watchdog at half its interval, and only while the outbox answers: the agent's health is that
+    /// it can keep what devices measure. A broker outage is not ill health (the agent must go on reading into its
+    /// outbox), so it does not stop the watchdog; a wedged database does, and systemd restarts the agent.
+    private func watchdogLoop(interval: Duration) async throws {
+        while !Task.isCancelled {
+            _ = try await outbox.depth
             try? notifier.watchdog()
+            try await Task.sleep(for: interval / 2)
         }
     }
 

@@ -60,7 +60,23 @@ public struct IngestService: Service {
 
     public func run() async throws {
         do {
-            try await cancelWhenGracefulShutdown { try await ingest() }
+            try await cancelWhenGracefulShutdown {
+                // A broker that cannot be reached, or a connection libmosquitto gives up on, is retried with backoff;
+                // the gateways' outboxes hold the readings meanwhile.
+                var backoff = Duration.seconds(1)
+                while true {
+                    do {
+                        try await ingest()
+                        backoff = .seconds(1)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        logger.error("broker connection ended; retrying", metadata: ["error": "\(error)", "after": "\(backoff)"])
+                    }
+                    try await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(30))
+                }
+            }
         } catch is CancellationError {
             // Shutdown: the last batch was committed and acknowledged on the way out.
         }
