@@ -44,10 +44,12 @@ let package = Package(
         .executableTarget(name: "SilverWatchSimulator", dependencies: [
             "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ], path: "simulators/Main"),
+        /// systemd's notification protocol (READY, WATCHDOG, STATUS) in Swift, without libsystemd.
+        .target(name: "SystemdNotify"),
         /// The edge agent: device sources, decoding, the durable outbox, MQTT publishing, systemd notification.
         /// SQLite through GRDB's raw module (GRDBSQLite) rather than GRDB, which would bring Foundation to the agent.
         .target(name: "EdgeAgent", dependencies: [
-            "DeviceProtocols", "DeviceReadings", "Vitals", "Telemetry", "MQTT",
+            "DeviceProtocols", "DeviceReadings", "Vitals", "Telemetry", "MQTT", "SystemdNotify",
             .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -61,7 +63,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "HubCommand", dependencies: [
-            "Hub", "MQTT", "Vitals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Hub", "MQTT", "Vitals", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         /// A real Mosquitto broker on a free loopback port, for the tests that need one.
@@ -71,10 +73,10 @@ let package = Package(
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "DeviceProtocols", "Vitals"]),
-        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "Telemetry", "Vitals"]),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
         .testTarget(name: "SystemTests", dependencies: [
-            "BrokerSupport", "EdgeAgent", "Hub", "MQTT", "Telemetry", "Vitals", .product(name: "Logging", package: "swift-log"),
+            "BrokerSupport", "EdgeAgent", "Hub", "MQTT", "SystemdNotify", "Telemetry", "Vitals", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

@@ -4,6 +4,7 @@ import Hub
 import Logging
 import MQTT
 import ServiceLifecycle
+import SystemdNotify
 import Vitals
 
 /// `silverwatch-hub`: the hub's command line. Parses arguments and starts services; the logic is in the Hub library.
@@ -57,7 +58,8 @@ extension HubCommand {
                 host: brokerHost, port: brokerPort, clientID: clientID, session: .persistent(), credentials: credentials,
                 tls: caFile.map { .init(caFile: $0) })
             let ingest = IngestService(database: db, alerts: alerts, technical: technical, mqtt: mqtt, logger: logger)
-            let group = ServiceGroup(services: [ingest], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            let systemd = SystemdService(notifier: .fromEnvironment(), database: db, logger: logger)
+            let group = ServiceGroup(services: [ingest, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])
             try await group.run()
         }
@@ -139,4 +141,30 @@ private func age(_ milliseconds: Int64) -> String {
     if seconds < 120 { return "\(seconds) s ago" }
     if seconds < 7200 { return "\(seconds / 60) min ago" }
     return "\(seconds / 3600) h ago"
+}
+
+/// Tells systemd the hub is up (`Type=notify`) and feeds its watchdog at half the interval while the database
+/// answers a query; a wedged database stops the watchdog and systemd restarts the hub.
+struct SystemdService: Service {
+    let notifier: SystemdNotifier
+    let database: AppDatabase
+    let logger: Logger
+
+    func run() async throws {
+        try? notifier.ready(status: "ingesting")
+        guard let interval = notifier.watchdogInterval else {
+            try? await gracefulShutdown()
+            return
+        }
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await database.checkWritable()
+                    try? notifier.watchdog()
+                    try await Task.sleep(for: interval / 2)
+                }
+            }
+        } catch is CancellationError {}
+        try? notifier.stopping()
+    }
 }

@@ -1,3 +1,4 @@
+import SystemdNotify
 import BrokerSupport
 import EdgeAgent
 import Foundation

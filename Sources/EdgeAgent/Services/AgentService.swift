@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import SystemdNotify
 import FoundationEssentials
 #else
 import Foundation

@@ -29,3 +29,10 @@ public struct AppDatabase: Sendable {
         try AppDatabase(DatabaseQueue())
     }
 }
+
+extension AppDatabase {
+    /// Proves the database still takes writes (a trivial write transaction): the watchdog's and health check's test.
+    public func checkWritable() async throws {
+        try await writer.write { try $0.execute(sql: "SELECT 1") }
+    }
+}

@@ -30,20 +30,20 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// The service is up: connected and reading.
-    public func ready(status: String? = nil) throws(DeviceIOError) { try notify(["READY=1"] + (status.map { ["STATUS=\($0)"] } ?? [])) }
+    public func ready(status: String? = nil) throws(SystemdNotifyError) { try notify(["READY=1"] + (status.map { ["STATUS=\($0)"] } ?? [])) }
     /// The service passed its health check; send at least twice per ``watchdogInterval``.
-    public func watchdog() throws(DeviceIOError) { try notify(["WATCHDOG=1"]) }
+    public func watchdog() throws(SystemdNotifyError) { try notify(["WATCHDOG=1"]) }
     /// A line for `systemctl status`.
-    public func status(_ text: String) throws(DeviceIOError) { try notify(["STATUS=\(text)"]) }
+    public func status(_ text: String) throws(SystemdNotifyError) { try notify(["STATUS=\(text)"]) }
     /// The service is shutting down.
-    public func stopping() throws(DeviceIOError) { try notify(["STOPPING=1"]) }
+    public func stopping() throws(SystemdNotifyError) { try notify(["STOPPING=1"]) }
 
     /// Sends `assignments` (one `KEY=value` per line) in one datagram.
-    public func notify(_ assignments: [String]) throws(DeviceIOError) {
+    public func notify(_ assignments: [String]) throws(SystemdNotifyError) {
         guard let socketPath else { return }
         let message = Array(assignments.joined(separator: "\n").utf8)
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw DeviceIOError.current("socket") }
+        guard descriptor >= 0 else { throw SystemdNotifyError(operation: "socket", errno: errno) }
         defer { close(descriptor) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -52,7 +52,7 @@ public struct SystemdNotifier: Sendable {
         let abstract = path.first == UInt8(ascii: "@")
         if abstract { path[0] = 0 }
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.count < capacity else { throw DeviceIOError(operation: "NOTIFY_SOCKET is too long", errno: ENAMETOOLONG) }
+        guard path.count < capacity else { throw SystemdNotifyError(operation: "NOTIFY_SOCKET is too long", errno: ENAMETOOLONG) }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (abstract ? 0 : 1))
         let sent = withUnsafePointer(to: &address) { pointer in
@@ -60,6 +60,14 @@ public struct SystemdNotifier: Sendable {
                 message.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), address, length) }
             }
         }
-        guard sent == message.count else { throw DeviceIOError.current("sendto \(socketPath)") }
+        guard sent == message.count else { throw SystemdNotifyError(operation: "sendto \(socketPath)", errno: errno) }
     }
+}
+
+/// A notification could not be sent: what was being done and the C library's `errno`.
+public struct SystemdNotifyError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var operation: String
+    public var errno: Int32
+
+    public var description: String { "\(operation): \(String(cString: strerror(errno))) (errno \(errno))" }
 }
