@@ -155,7 +155,9 @@ public struct BrokerFailure: Error, CustomStringConvertible {
 /// Not Foundation's `Process`: its child inherits the test runner's blocked signals (SIGTERM, SIGINT, SIGHUP),
 /// and Mosquitto, which only unblocks what it inherited while it waits, would then never see the SIGTERM that
 /// stops it gracefully.
-public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) throws -> pid_t {
+/// Starts `executable` with default signal handling (a child of the test runner would otherwise inherit its blocked
+/// SIGTERM); its standard output and error go to `output`.
+public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String], output: String = "/dev/null") throws -> pid_t {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -171,8 +173,8 @@ public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String])
     var fileActions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fileActions)
     defer { posix_spawn_file_actions_destroy(&fileActions) }
-    posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&fileActions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    posix_spawn_file_actions_addopen(&fileActions, 2, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
 
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }

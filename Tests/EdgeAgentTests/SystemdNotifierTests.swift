@@ -1,3 +1,4 @@
+import SystemdNotify
 import EdgeAgent
 import Foundation
 import Testing
@@ -58,6 +59,6 @@ final class NotificationListener: Sendable {
 
     @Test func aVanishedSocketIsAnError() {
         let notifier = SystemdNotifier(socketPath: "/tmp/silverwatch-no-such-notify-socket")
-        #expect(throws: DeviceIOError.self) { try notifier.watchdog() }
+        #expect(throws: SystemdNotifyError.self) { try notifier.watchdog() }
     }
 }

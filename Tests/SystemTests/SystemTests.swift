@@ -84,12 +84,12 @@ final class Deployment: Sendable {
         oximeter = try FakeOximeter(directory: directory)
     }
 
-    func hub(alerts: AlertBook) -> IngestService {
+    func hub(alerts: AlertBook, technical: TechnicalAlarms = TechnicalAlarms()) -> IngestService {
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         let mqtt = MQTTConfiguration(host: "127.0.0.1", port: brokerPort, clientID: "silverwatch-hub", session: .persistent(),
                                      reconnect: .init(initialDelay: .milliseconds(200), maximumDelay: .seconds(1)))
-        return IngestService(database: database, alerts: alerts, mqtt: mqtt,
+        return IngestService(database: database, alerts: alerts, technical: technical, mqtt: mqtt,
                              settings: .init(flushInterval: .milliseconds(20), tickInterval: .milliseconds(200)), logger: logger)
     }
 

@@ -1,0 +1,122 @@
+import BrokerSupport
+import EdgeAgent
+import Foundation
+import Hub
+import Telemetry
+import Testing
+import Vitals
+
+/// The built executables, next to this test bundle (scripts/test builds them first; `swift test` builds every
+/// target).
+enum Executables {
+    static let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    static func path(_ name: String) -> String? {
+        let candidate = directory.appendingPathComponent(name).path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+}
+
+/// A child process the test kills as a power cut or crash would: SIGKILL, no chance to clean up.
+final class Child: Sendable {
+    let pid: pid_t
+
+    init(_ executable: String, _ arguments: [String], log: String) throws {
+        pid = try spawnWithDefaultSignals(executable, arguments, output: log)
+    }
+
+    func killHard() async {
+        kill(pid, SIGKILL)
+        while !hasExited(pid) { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    deinit {
+        if !hasExited(pid) {
+            kill(pid, SIGKILL)
+            _ = hasExited(pid)
+        }
+    }
+}
+
+@Suite(.serialized) struct ProcessTests {
+    /// Killing the agent marks the gateway and its devices offline (last will) and raises a technical alarm;
+    /// restarting it clears both.
+    @Test func aKilledAgentGoesOfflineWithATechnicalAlarmAndComesBack() async throws {
+        let agentBinary = try #require(Executables.path("silverwatch-agent"), "build the executables first (scripts/test does)")
+        try await withBroker { broker in
+            let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+            deployment.oximeter.serve(rate: 5)
+            let configuration = deployment.directory.appendingPathComponent("agent.json").path
+            try """
+                {"gateway": "gw-1", "broker": {"host": "127.0.0.1", "port": \(broker.port)},
+                 "outbox": {"path": "\(deployment.directory.appendingPathComponent("outbox.sqlite").path)"}, "statusIntervalSeconds": 5,
+                 "devices": [{"id": "oxi-1", "channels": [{"format": "plx-continuous", "socket": "\(deployment.oximeter.path)"}]}]}
+                """.write(toFile: configuration, atomically: true, encoding: .utf8)
+            let technical = TechnicalAlarms()
+            let hub = Task { try await deployment.hub(alerts: AlertBook { _ in .adultHomeDefaults }, technical: technical).run() }
+            defer { hub.cancel() }
+            let log = deployment.directory.appendingPathComponent("agent.log").path
+            var agent = try Child(agentBinary, ["--config", configuration], log: log)
+            let online = try await eventually(within: .seconds(20)) { try await deployment.database.devices().first?.gatewayOnline == true }
+            #expect(online)
+            await agent.killHard()
+            let offline = try await eventually(within: .seconds(20)) {
+                let devices = try await deployment.database.devices()
+                let alerts = try await deployment.database.alertSummaries()
+                return devices.first?.gatewayOnline == false && alerts.contains { $0.cause == "device-offline (device oxi-1)" }
+            }
+            #expect(offline, "the broker published the last will; the hub raised device offline")
+            agent = try Child(agentBinary, ["--config", configuration], log: log)
+            let back = try await eventually(within: .seconds(20)) {
+                let devices = try await deployment.database.devices()
+                let alerts = try await deployment.database.alertSummaries()
+                return devices.first?.gatewayOnline == true && !alerts.contains { $0.cause == "device-offline (device oxi-1)" }
+            }
+            #expect(back, "online again, and the technical alarm cleared")
+            await agent.killHard()
+        }
+    }
+
+    /// The hub is stopped for 30 s while the agent keeps reading, then killed in the middle of a batch, and the
+    /// broker restarts: afterwards the hub holds every reading exactly once.
+    @Test func everyReadingExactlyOnceAcrossHubDowntimeAKillAndABrokerRestart() async throws {
+        let hubBinary = try #require(Executables.path("silverwatch-hub"), "build the executables first (scripts/test does)")
+        try await withBroker(.init(persistence: true, maxQueuedMessages: 100_000)) { broker in
+            try await Self.downtimeKillAndBrokerRestart(broker: broker, hubBinary: hubBinary)
+        }
+    }
+
+    static func downtimeKillAndBrokerRestart(broker: Broker, hubBinary: String) async throws {
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        deployment.oximeter.serve(rate: 100)
+        let agent = Task { try await deployment.agent().run() }
+        defer { agent.cancel() }
+        let databasePath = deployment.directory.appendingPathComponent("hub.sqlite").path
+        let log = deployment.directory.appendingPathComponent("hub.log").path
+        let arguments = ["serve", "--database", databasePath, "--broker-port", String(broker.port)]
+        var hub = try Child(hubBinary, arguments, log: log)
+        #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 200 })
+        // Stopped for 30 s while the agent keeps reading (100 readings a second).
+        await hub.killHard()
+        try await Task.sleep(for: .seconds(30))
+        // Back, and killed again while it works through the 3,000 readings that waited.
+        hub = try Child(hubBinary, arguments, log: log)
+        try await Task.sleep(for: .milliseconds(700))
+        await hub.killHard()
+        // The broker restarts; the hub comes back for good.
+        await broker.stop()
+        try await broker.start()
+        hub = try Child(hubBinary, arguments, log: log)
+        try await Task.sleep(for: .seconds(2))
+        deployment.oximeter.stop()
+        let sent = deployment.oximeter.count
+        let database = deployment.database
+        let complete = try await eventually(within: .seconds(60)) { [database, sent] in
+            try await database.storedSequences(device: "oxi-1").count >= sent
+        }
+        let stored = try await deployment.database.storedSequences(device: "oxi-1")
+        #expect(complete, "stored \(stored.count) of \(sent) sent")
+        #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate in the sequence numbers")
+        await hub.killHard()
+    }
+}
