@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
         .testTarget(name: "SystemTests", dependencies: [
-            "BrokerSupport", "EdgeAgent", "Hub", "MQTT", "SystemdNotify", "Telemetry", "Vitals", .product(name: "Logging", package: "swift-log"),
+            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

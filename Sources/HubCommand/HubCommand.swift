@@ -72,14 +72,19 @@ extension HubCommand {
         func run() async throws {
             let db = try AppDatabase.open(path: database.database)
             let now = Date().millisecondsSince1970
-            print(row(["GATEWAY", "DEVICE", "MODEL", "ONLINE", "BATTERY", "RSSI", "LAST READING", "PATIENT"]))
+            print(row(["GATEWAY", "DEVICE", "MODEL", "ONLINE", "BATTERY", "RSSI", "LAST READING", "PATIENT", "DECODE ERRORS"]))
             for device in try await db.devices() {
                 let online = device.gatewayOnline && device.connected != false
                 print(row([
                     device.gatewayID, device.externalID, device.model ?? "-", online ? "yes" : "no",
                     device.batteryPercent.map { "\($0) %" } ?? "-", device.rssiDBm.map { "\($0) dBm" } ?? "-",
                     device.lastReadingAt.map { age(now - $0) } ?? "never", device.patientID.map(String.init) ?? "unassigned",
+                    "\(device.rejectedMessages ?? 0) messages, \(device.discardedBytes ?? 0) bytes",
                 ]))
+            }
+            let deadLetters = try await db.deadLetterCounts()
+            if !deadLetters.isEmpty {
+                print("\nDead letters (messages the hub refused): " + deadLetters.map { "\($0.key ?? "unknown gateway"): \($0.value)" }.sorted().joined(separator: ", "))
             }
         }
     }

@@ -25,12 +25,17 @@ public struct DeviceStatus: Sendable, Hashable, Codable {
     public var firmware: String?
     /// When the last reading from the device arrived, in milliseconds since 1970 UTC.
     public var lastReadingAt: Int64?
+    /// Messages from the device that could not be decoded (malformed GATT values), since the agent started.
+    public var rejectedMessages: Int?
+    /// Bytes thrown away on the device's serial line (garbage, broken frames), since the agent started.
+    public var discardedBytes: Int?
     /// When this status was taken, in milliseconds since 1970 UTC.
     public var reportedAt: Int64
 
     /// A status in the current schema.
     public init(device: String, model: String? = nil, connected: Bool, batteryPercent: Int? = nil, rssiDBm: Int? = nil,
-                firmware: String? = nil, lastReadingAt: Int64? = nil, reportedAt: Int64) {
+                firmware: String? = nil, lastReadingAt: Int64? = nil, rejectedMessages: Int? = nil, discardedBytes: Int? = nil,
+                reportedAt: Int64) {
         schema = Self.schemaVersion
         self.device = device
         self.model = model
@@ -39,6 +44,8 @@ public struct DeviceStatus: Sendable, Hashable, Codable {
         self.rssiDBm = rssiDBm
         self.firmware = firmware
         self.lastReadingAt = lastReadingAt
+        self.rejectedMessages = rejectedMessages
+        self.discardedBytes = discardedBytes
         self.reportedAt = reportedAt
     }
 
@@ -51,6 +58,8 @@ public struct DeviceStatus: Sendable, Hashable, Codable {
         }
         if let rssiDBm, !(-127...20).contains(rssiDBm) { throw PayloadError(field: "rssiDBm", reason: "\(rssiDBm) is not -127–20 dBm") }
         if let lastReadingAt { try checkTime(lastReadingAt, field: "lastReadingAt") }
+        if let rejectedMessages, rejectedMessages < 0 { throw PayloadError(field: "rejectedMessages", reason: "is negative") }
+        if let discardedBytes, discardedBytes < 0 { throw PayloadError(field: "discardedBytes", reason: "is negative") }
         try checkTime(reportedAt, field: "reportedAt")
         return self
     }

@@ -44,7 +44,8 @@ final class DeviceStatusBoard: Sendable {
                 entry.changed = false
                 entries[device] = entry
                 result.append(DeviceStatus(device: device, model: entry.model, connected: entry.connectedChannels > 0,
-                                           batteryPercent: entry.batteryPercent, lastReadingAt: entry.lastReadingAt, reportedAt: now))
+                                           batteryPercent: entry.batteryPercent, lastReadingAt: entry.lastReadingAt,
+                                           rejectedMessages: entry.rejectedMessages, discardedBytes: entry.discardedBytes, reportedAt: now))
             }
             return result
         }

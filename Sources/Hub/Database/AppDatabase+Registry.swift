@@ -20,6 +20,9 @@ public struct DeviceSummary: Sendable, Hashable {
     public var patientID: Int64?
     /// Whether its gateway is online (its retained status; the last will makes it offline).
     public var gatewayOnline: Bool
+    /// Undecodable messages and discarded serial bytes the agent reported for it.
+    public var rejectedMessages: Int?
+    public var discardedBytes: Int?
 }
 
 /// A registry change the current data does not allow (the HTTP edge answers 409 or 404).
@@ -111,9 +114,11 @@ extension AppDatabase {
             try db.execute(sql: """
                 UPDATE device SET model = COALESCE(?, model), firmware = COALESCE(?, firmware), connected = ?,
                   batteryPercent = COALESCE(?, batteryPercent), rssiDBm = COALESCE(?, rssiDBm),
+                  rejectedMessages = COALESCE(?, rejectedMessages), discardedBytes = COALESCE(?, discardedBytes),
                   lastSeenAt = MAX(COALESCE(lastSeenAt, 0), ?)
                 WHERE externalID = ?
-                """, arguments: [status.model, status.firmware, status.connected, status.batteryPercent, status.rssiDBm, now, status.device])
+                """, arguments: [status.model, status.firmware, status.connected, status.batteryPercent, status.rssiDBm,
+                                 status.rejectedMessages, status.discardedBytes, now, status.device])
             return nil
         }
     }
@@ -130,7 +135,7 @@ extension AppDatabase {
                     externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
                     connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
                     lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
-                    gatewayOnline: row["gatewayOnline"])
+                    gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"])
             }
         }
     }

@@ -110,6 +110,12 @@ enum Migrations {
             }
             try db.create(index: "alertEvent_alert", on: "alertEvent", columns: ["alertID", "at"])
         }
+        migrator.registerMigration("v2: device decode-error counts") { db in
+            try db.alter(table: "device") { t in
+                t.add(column: "rejectedMessages", .integer)
+                t.add(column: "discardedBytes", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -11,17 +11,17 @@ import Musl
 /// arrive as written. Writes never block: with no reader the terminal buffers about 16 KiB (the agent flushes it on
 /// open), and once that is full frames are dropped and counted, as a serial line with nobody listening loses them.
 /// Owned by one task; closing the master hangs up the slave, so the reader sees end of file.
-final class PseudoTerminal {
+public final class PseudoTerminal {
     /// The slave device, e.g. `/dev/pts/3`.
-    let slavePath: String
+    public let slavePath: String
     /// Frames dropped because the terminal's buffer was full.
-    private(set) var droppedFrames = 0
+    public private(set) var droppedFrames = 0
     private var master: Int32
     /// The unwritten rest of a frame after a short write, sent before anything new.
     private var pending: [UInt8] = []
 
     /// Opens a new pseudo-terminal, raw and non-blocking.
-    init() throws(EmulatorError) {
+    public init() throws(EmulatorError) {
         let master = c_posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else { throw EmulatorError.current("posix_openpt") }
         func fail(_ operation: String) -> EmulatorError {
@@ -47,10 +47,10 @@ final class PseudoTerminal {
     deinit { close() }
 
     /// Whether the master is still open.
-    var isOpen: Bool { master >= 0 }
+    public var isOpen: Bool { master >= 0 }
 
     /// Sends one frame whole, or drops it when the terminal cannot take it now.
-    func write(_ frame: [UInt8]) {
+    public func write(_ frame: [UInt8]) {
         guard isOpen else { return }
         if !pending.isEmpty {
             pending.removeFirst(writeSome(pending))
@@ -77,7 +77,7 @@ final class PseudoTerminal {
     }
 
     /// Closes the master: the slave hangs up and its reader sees end of file.
-    func close() {
+    public func close() {
         guard master >= 0 else { return }
         _ = Glibc.close(master)
         master = -1
