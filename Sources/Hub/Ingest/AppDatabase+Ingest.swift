@@ -43,16 +43,24 @@ extension AppDatabase {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
         let insertDetail = try db.cachedStatement(sql: "INSERT INTO readingDetail (deviceID, seq, details) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        let findDevice = try db.cachedStatement(sql: "SELECT id, gatewayID FROM device WHERE externalID = ?")
+        let registerDevice = try db.cachedStatement(sql: "INSERT INTO device (externalID, gatewayID, registeredAt) VALUES (?, ?, ?)")
+        // Looked up once per device and gateway per commit, not once per message: a busy commit holds hundreds of
+        // messages from the same few devices.
+        var devices: [String: Device] = [:]
+        var touchedGateways: Set<String> = []
         for batch in batches {
             acknowledged[batch.gatewayID, default: [:]][batch.deviceID, default: []] += batch.readings.compactMap(\.reading.source?.sequence)
-            try Self.touchGateway(db, id: batch.gatewayID, at: now)
-            let device: (id: Int64, gatewayID: String)
-            if let existing = try Row.fetchOne(db, sql: "SELECT id, gatewayID FROM device WHERE externalID = ?", arguments: [batch.deviceID]) {
-                device = (existing["id"], existing["gatewayID"])
+            if touchedGateways.insert(batch.gatewayID).inserted { try Self.touchGateway(db, id: batch.gatewayID, at: now) }
+            var device: Device
+            if let known = devices[batch.deviceID] {
+                device = known
+            } else if let row = try Row.fetchOne(findDevice, arguments: [batch.deviceID]) {
+                let id: Int64 = row["id"]
+                device = Device(id: id, gatewayID: row["gatewayID"], assignments: try Self.assignments(db, deviceID: id))
             } else {
-                try db.execute(sql: "INSERT INTO device (externalID, gatewayID, registeredAt) VALUES (?, ?, ?)",
-                               arguments: [batch.deviceID, batch.gatewayID, now])
-                device = (db.lastInsertedRowID, batch.gatewayID)
+                try registerDevice.execute(arguments: [batch.deviceID, batch.gatewayID, now])
+                device = Device(id: db.lastInsertedRowID, gatewayID: batch.gatewayID, assignments: [])
             }
             guard device.gatewayID == batch.gatewayID else {
                 let error = PayloadError(field: "device", reason: "\"\(batch.deviceID)\" is registered to gateway \"\(device.gatewayID)\"")
@@ -60,14 +68,13 @@ extension AppDatabase {
                                           payload: PayloadCodec.encode(ReadingBatch(gateway: batch.gatewayID, device: batch.deviceID, readings: batch.readings.map(Self.entry))),
                                           error: error, at: now)
                 outcome.refused.append((batch, error))
+                devices[batch.deviceID] = device
                 continue
             }
-            let assignments = try Self.assignments(db, deviceID: device.id)
-            var lastReadingAt: Int64?
             for accepted in batch.readings {
                 let reading = accepted.reading
                 let measuredAt = reading.measuredAt.millisecondsSince1970
-                let patientID = assignments.first { $0.since <= measuredAt && ($0.until.map { measuredAt < $0 } ?? true) }?.patientID
+                let patientID = device.assignments.first { $0.since <= measuredAt && ($0.until.map { measuredAt < $0 } ?? true) }?.patientID
                 let seq = Int64(clamping: reading.source?.sequence ?? 0)
                 try insert.execute(arguments: [
                     device.id, seq, patientID, reading.kind.storageCode, reading.value, measuredAt,
@@ -80,19 +87,29 @@ extension AppDatabase {
                 if let details = accepted.details, !details.isEmpty {
                     try insertDetail.execute(arguments: [device.id, seq, String(decoding: PayloadCodec.encode(details), as: UTF8.self)])
                 }
-                lastReadingAt = max(lastReadingAt ?? measuredAt, measuredAt)
+                device.lastReadingAt = max(device.lastReadingAt ?? measuredAt, measuredAt)
                 outcome.stored.append(StoredReading(reading: reading, patientID: patientID))
             }
-            try db.execute(sql: """
-                UPDATE device SET lastSeenAt = ?, lastReadingAt = MAX(COALESCE(lastReadingAt, 0), COALESCE(?, 0)) WHERE id = ?
-                """, arguments: [now, lastReadingAt, device.id])
+            devices[batch.deviceID] = device
         }
+        let touch = try db.cachedStatement(sql: """
+            UPDATE device SET lastSeenAt = ?, lastReadingAt = MAX(COALESCE(lastReadingAt, 0), COALESCE(?, 0)) WHERE id = ?
+            """)
+        for device in devices.values { try touch.execute(arguments: [now, device.lastReadingAt, device.id]) }
         for (gateway, devices) in acknowledged {
             outcome.acknowledgements[gateway] = devices.keys.sorted().map { device in
                 Acknowledgement(device: device, committed: SequenceRanges(devices[device] ?? []))
             }
         }
         return outcome
+    }
+
+    /// A device as one commit knows it.
+    private struct Device {
+        var id: Int64
+        var gatewayID: String
+        var assignments: [(patientID: Int64, since: Int64, until: Int64?)]
+        var lastReadingAt: Int64?
     }
 
     /// Stores a message the hub could not accept, with the reason, for a technician to inspect.
@@ -123,14 +140,14 @@ extension AppDatabase {
     }
 
     static func touchGateway(_ db: Database, id: String, at time: Int64) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO gateway (id, lastSeenAt) VALUES (?, ?)
             ON CONFLICT(id) DO UPDATE SET lastSeenAt = MAX(COALESCE(lastSeenAt, 0), excluded.lastSeenAt)
-            """, arguments: [id, time])
+            """).execute(arguments: [id, time])
     }
 
     static func assignments(_ db: Database, deviceID: Int64) throws -> [(patientID: Int64, since: Int64, until: Int64?)] {
-        try Row.fetchAll(db, sql: "SELECT patientID, since, until FROM deviceAssignment WHERE deviceID = ? ORDER BY since", arguments: [deviceID])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT patientID, since, until FROM deviceAssignment WHERE deviceID = ? ORDER BY since"), arguments: [deviceID])
             .map { ($0["patientID"], $0["since"], $0["until"]) }
     }
 
