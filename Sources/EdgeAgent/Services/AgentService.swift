@@ -111,40 +111,29 @@ public struct AgentService: Service {
 
     // MARK: Outbox → broker, acknowledgements → outbox
 
-    /// Connects and publishes for as long as the agent runs. A broker that cannot be reached, or a connection
-    /// libmosquitto gives up on (a broker's DISCONNECT, a TLS failure), is retried with backoff: the devices keep
-    /// being read into the outbox meanwhile.
+    /// Connects and publishes for as long as the agent runs; a broker that is away is retried with backoff while
+    /// the devices keep being read into the outbox.
     private func publishLoop(board: DeviceStatusBoard, wake: Wakeup) async throws {
-        var backoff = Duration.seconds(1)
-        while !Task.isCancelled {
-            do {
-                try await connectAndPublish(board: board, wake: wake)
-                backoff = .seconds(1)
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.warning("broker connection ended; retrying", metadata: ["error": "\(error)", "after": "\(backoff)"])
+        do {
+            try await MQTTClient.withRetryingConnection(mqtt, logger: logger) { client in
+                try await publish(client, board: board, wake: wake)
             }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(30))
-        }
+        } catch is CancellationError {}
     }
 
-    private func connectAndPublish(board: DeviceStatusBoard, wake: Wakeup) async throws {
-        try await MQTTClient.withConnection(mqtt, logger: logger) { client in
-            _ = try await client.subscribe(topics.gatewaySubscriptions(gateway: configuration.gateway).map { ($0, QoS.atLeastOnce) })
-            try await outbox.resendAll()
-            try await publishStatuses(client, board: board, all: true)
-            try? notifier.ready(status: "\(configuration.devices.count) devices, broker connected")
-            logger.info("agent connected", metadata: ["gateway": "\(configuration.gateway)"])
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await receiveAcknowledgements(client) }
-                group.addTask { try await send(client, wake: wake) }
-                group.addTask { try await statusLoop(client, board: board) }
-                group.addTask { try await resendAfterReconnect(client) }
-                try await group.next()
-                group.cancelAll()
-            }
+    private func publish(_ client: MQTTClient, board: DeviceStatusBoard, wake: Wakeup) async throws {
+        _ = try await client.subscribe(topics.gatewaySubscriptions(gateway: configuration.gateway).map { ($0, QoS.atLeastOnce) })
+        try await outbox.resendAll()
+        try await publishStatuses(client, board: board, all: true)
+        try? notifier.ready(status: "\(configuration.devices.count) devices, broker connected")
+        logger.info("agent connected", metadata: ["gateway": "\(configuration.gateway)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await receiveAcknowledgements(client) }
+            group.addTask { try await send(client, wake: wake) }
+            group.addTask { try await statusLoop(client, board: board) }
+            group.addTask { try await resendAfterReconnect(client) }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

@@ -60,49 +60,35 @@ public struct IngestService: Service {
 
     public func run() async throws {
         do {
+            // A broker that cannot be reached, or a connection libmosquitto gives up on, is retried with backoff; the
+            // gateways' outboxes hold the readings meanwhile.
             try await cancelWhenGracefulShutdown {
-                // A broker that cannot be reached, or a connection libmosquitto gives up on, is retried with backoff;
-                // the gateways' outboxes hold the readings meanwhile.
-                var backoff = Duration.seconds(1)
-                while true {
-                    do {
-                        try await ingest()
-                        backoff = .seconds(1)
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        logger.error("broker connection ended; retrying", metadata: ["error": "\(error)", "after": "\(backoff)"])
-                    }
-                    try await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(30))
-                }
+                try await MQTTClient.withRetryingConnection(mqtt, logger: logger) { client in try await ingest(client) }
             }
         } catch is CancellationError {
             // Shutdown: the last batch was committed and acknowledged on the way out.
         }
     }
 
-    private func ingest() async throws {
-        try await MQTTClient.withConnection(mqtt, logger: logger) { client in
-            _ = try await client.subscribe(topics.hubSubscriptions.map { ($0, QoS.atLeastOnce) })
-            logger.info("ingest subscribed", metadata: ["filters": "\(topics.hubSubscriptions)"])
-            let buffer = MessageBuffer()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for try await message in client.messages { buffer.append(message) }
-                }
-                group.addTask { try await flushLoop(buffer, client: client) }
-                group.addTask { try await tickLoop() }
-                do {
-                    try await group.next()
-                } catch is CancellationError {}
-                group.cancelAll()
+    private func ingest(_ client: MQTTClient) async throws {
+        _ = try await client.subscribe(topics.hubSubscriptions.map { ($0, QoS.atLeastOnce) })
+        logger.info("ingest subscribed", metadata: ["filters": "\(topics.hubSubscriptions)"])
+        let buffer = MessageBuffer()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await message in client.messages { buffer.append(message) }
             }
-            // The messages in hand when shutdown began are committed and acknowledged, in a task shutdown does not
-            // cancel; whatever arrives later the gateways send again.
-            try await Task { try await process(buffer.drain(limit: .max), client: client) }.value
-            logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
+            group.addTask { try await flushLoop(buffer, client: client) }
+            group.addTask { try await tickLoop() }
+            do {
+                try await group.next()
+            } catch is CancellationError {}
+            group.cancelAll()
         }
+        // The messages in hand when shutdown began are committed and acknowledged, in a task shutdown does not
+        // cancel; whatever arrives later the gateways send again.
+        try await Task { try await process(buffer.drain(limit: .max), client: client) }.value
+        logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
     }
 
     private func flushLoop(_ buffer: MessageBuffer, client: MQTTClient) async throws {
