@@ -76,7 +76,8 @@ public struct IngestService: Service {
         let buffer = MessageBuffer()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for try await message in client.messages { buffer.append(message) }
+                // Parsing here overlaps decoding with the flusher's database work.
+                for try await message in client.messages { buffer.append(Parsed(message: message, meaning: IncomingMessage.parse(message, topics: topics))) }
             }
             group.addTask { try await flushLoop(buffer, client: client) }
             group.addTask { try await tickLoop() }
@@ -115,15 +116,16 @@ public struct IngestService: Service {
     }
 
     /// Parses, commits and acknowledges one batch of messages.
-    func process(_ messages: [MQTTMessage], client: MQTTClient) async throws {
+    func process(_ messages: [Parsed], client: MQTTClient) async throws {
         guard !messages.isEmpty else { return }
         let now = Date()
         var readings: [IncomingReadings] = []
         var rejected: [(gatewayID: String?, deviceID: String?, sequences: [UInt64], topic: String, payload: [UInt8], error: PayloadError)] = []
         var gatewayStatuses: [GatewayStatus] = []
         var deviceStatuses: [(DeviceStatus, String)] = []
-        for message in messages {
-            switch IncomingMessage.parse(message, topics: topics) {
+        for parsed in messages {
+            let message = parsed.message
+            switch parsed.meaning {
             case .readings(let batch): readings.append(batch)
             case .gatewayStatus(let status): gatewayStatuses.append(status)
             case .deviceStatus(let status, let gateway): deviceStatuses.append((status, gateway))
@@ -167,13 +169,19 @@ public struct IngestService: Service {
     }
 }
 
+/// A message and what it means, parsed as it arrived.
+struct Parsed: Sendable {
+    var message: MQTTMessage
+    var meaning: IncomingMessage
+}
+
 /// Messages received and not yet committed; the MQTT reader appends, the flusher drains.
 final class MessageBuffer: Sendable {
-    private let messages = Mutex<[MQTTMessage]>([])
+    private let messages = Mutex<[Parsed]>([])
 
-    func append(_ message: MQTTMessage) { messages.withLock { $0.append(message) } }
+    func append(_ message: Parsed) { messages.withLock { $0.append(message) } }
 
-    func drain(limit: Int) -> [MQTTMessage] {
+    func drain(limit: Int) -> [Parsed] {
         messages.withLock { pending in
             let count = min(limit, pending.count)
             let batch = Array(pending.prefix(count))
