@@ -46,12 +46,11 @@ let receivedAt = Date(timeIntervalSince1970: 1_763_701_200)
         var decoder = ChannelDecoder(format: .accelerometer, fullScale: .g8, sampleRate: 50)
         var observations: [DeviceObservation] = []
         var details: [[String: String]] = []
-        for (index, chunk) in stride(from: 0, to: vectors.count, by: 40).enumerated() {
+        for chunk in stride(from: 0, to: vectors.count, by: 40) {
             let slice = vectors[chunk..<min(chunk + 40, vectors.count)]
             let samples = try slice.map { try AccelerometerSample(x: $0.0, y: $0.1, z: $0.2, fullScale: .g8) }
             let packet = try AccelerometerPacket(fullScale: .g8, samples: samples).encoded()
             let output = decoder.decode(packet, receivedAt: receivedAt.addingTimeInterval(Double(chunk + slice.count - 1) / 50))
-            _ = index
             details += output.details.values
             observations += output.observations
         }

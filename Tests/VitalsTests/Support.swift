@@ -27,13 +27,5 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 extension AlertStateMachine.Action {
-    /// The alert the action carries, if any.
-    var alert: Alert? {
-        switch self {
-        case .none: nil
-        case .raise(let alert), .update(let alert, _), .notify(let alert, _, _), .close(let alert, _): alert
-        }
-    }
-
     var isRaise: Bool { if case .raise = self { true } else { false } }
 }

@@ -50,9 +50,4 @@ final class DeviceStatusBoard: Sendable {
             return result
         }
     }
-
-    /// Messages rejected and bytes discarded, summed over devices (for the gateway's status and logs).
-    var errorCounts: (rejectedMessages: Int, discardedBytes: Int) {
-        entries.withLock { $0.values.reduce((0, 0)) { ($0.0 + $1.rejectedMessages, $0.1 + $1.discardedBytes) } }
-    }
 }

@@ -51,13 +51,22 @@ public final class TechnicalAlarms: Sendable {
     }
 
     /// Newly stored readings: each one tells that its device is alive, and carries the device's quality flags.
+    /// Taken a device at a time, so the lock is held once per device per commit, not once per reading.
     public func readings(_ stored: [StoredReading], gatewayID: (String) -> String) -> [AlertStateMachine.Action] {
-        stored.flatMap { item -> [AlertStateMachine.Action] in
-            guard let device = item.reading.source?.deviceID else { return [] }
-            let continuous = Self.continuousKinds.contains(item.reading.kind)
-            return update(device, gatewayID: gatewayID(device), at: item.reading.measuredAt) { monitor in
+        var order: [String] = []
+        var byDevice: [String: [Reading]] = [:]
+        for item in stored {
+            guard let device = item.reading.source?.deviceID else { continue }
+            if byDevice[device] == nil { order.append(device) }
+            byDevice[device, default: []].append(item.reading)
+        }
+        return order.flatMap { device -> [AlertStateMachine.Action] in
+            let readings = byDevice[device] ?? []
+            guard let first = readings.first else { return [] }
+            let continuous = readings.contains { Self.continuousKinds.contains($0.kind) }
+            return update(device, gatewayID: gatewayID(device), at: first.measuredAt) { monitor in
                 if continuous { monitor.policy.staleAfter = policy.staleAfter }
-                return monitor.observeReading(flags: item.reading.deviceFlags, at: item.reading.measuredAt)
+                return readings.flatMap { monitor.observeReading(flags: $0.deviceFlags, at: $0.measuredAt) }
             }
         }
     }

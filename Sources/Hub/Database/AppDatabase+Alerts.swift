@@ -111,13 +111,3 @@ extension AppDatabase {
         }
     }
 }
-
-extension AlertStateMachine.Action {
-    /// The alert an action carries.
-    public var alert: Alert? {
-        switch self {
-        case .none: nil
-        case .raise(let alert), .update(let alert, _), .notify(let alert, _, _), .close(let alert, _): alert
-        }
-    }
-}

@@ -33,13 +33,6 @@ extension AppDatabase {
             }
         }
     }
-
-    /// Every patient's id, for restoring the alert book and for listings.
-    public func patients() async throws -> [(id: Int64, displayName: String)] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, displayName FROM patient ORDER BY id").map { ($0["id"], $0["displayName"]) }
-        }
-    }
 }
 
 extension AppDatabase {

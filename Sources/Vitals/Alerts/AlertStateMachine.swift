@@ -188,6 +188,16 @@ public struct AlertStateMachine: Sendable, Hashable {
     }
 }
 
+extension AlertStateMachine.Action {
+    /// The alert the action carries (`nil` for `.none`).
+    public var alert: Alert? {
+        switch self {
+        case .none: nil
+        case .raise(let alert), .update(let alert, _), .notify(let alert, _, _), .close(let alert, _): alert
+        }
+    }
+}
+
 /// One entry of an alert's lifecycle history.
 public enum AlertEvent: Sendable, Hashable, Codable {
     /// The condition reached a higher priority: the alert is unacknowledged again and notifies anew.
