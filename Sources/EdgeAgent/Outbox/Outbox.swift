@@ -19,6 +19,9 @@ public actor Outbox {
 
     private let connection: SQLiteConnection
     private let capacity: Int
+    /// Readings waiting, counted once at opening and kept up to date after every commit: counting a table of half
+    /// a million rows on each append would scan it on the agent's busiest path.
+    private var pendingCount = 0
     private let resendAfterMilliseconds: Int64
 
     /// Opens the outbox at `path` (creating it when missing).
@@ -40,6 +43,7 @@ public actor Outbox {
             CREATE TABLE IF NOT EXISTS deviceSequence (device TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
             """)
+        pendingCount = try Self.count("SELECT COUNT(*) FROM pending", on: connection)
     }
 
     /// Numbers `entries` for `device`, stores them durably, and returns them as they will be sent. Drops the
@@ -47,10 +51,11 @@ public actor Outbox {
     @discardableResult
     public func append(device: String, entries: [ReadingBatch.Entry]) throws(SQLiteError) -> [ReadingBatch.Entry] {
         guard !entries.isEmpty else { return [] }
-        return try connection.transaction { () throws(SQLiteError) -> [ReadingBatch.Entry] in
+        let excess = max(0, pendingCount + entries.count - capacity)
+        let numbered = try connection.transaction { () throws(SQLiteError) -> [ReadingBatch.Entry] in
             var next: Int64 = 1
-            try connection.prepare("SELECT next FROM deviceSequence WHERE device = ?").run([.text(device)]) { row in next = row.integer(0) }
-            let insert = try connection.prepare("INSERT INTO pending (device, seq, entry) VALUES (?, ?, ?)")
+            try connection.cached("SELECT next FROM deviceSequence WHERE device = ?").run([.text(device)]) { row in next = row.integer(0) }
+            let insert = try connection.cached("INSERT INTO pending (device, seq, entry) VALUES (?, ?, ?)")
             var numbered: [ReadingBatch.Entry] = []
             numbered.reserveCapacity(entries.count)
             for var entry in entries {
@@ -59,11 +64,13 @@ public actor Outbox {
                 try insert.run([.text(device), .integer(entry.seq), .blob(PayloadCodec.encode(entry))])
                 numbered.append(entry)
             }
-            try connection.prepare("INSERT INTO deviceSequence (device, next) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET next = excluded.next")
+            try connection.cached("INSERT INTO deviceSequence (device, next) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET next = excluded.next")
                 .run([.text(device), .integer(next)])
-            try dropBeyondCapacity()
+            try drop(oldest: excess)
             return numbered
         }
+        pendingCount += entries.count - excess
+        return numbered
     }
 
     /// Up to `limit` readings to publish now, oldest first, grouped by device: those never sent, and those sent
@@ -72,10 +79,10 @@ public actor Outbox {
         try connection.transaction { () throws(SQLiteError) -> [Batch] in
             var order: [String] = []
             var byDevice: [String: [ReadingBatch.Entry]] = [:]
-            let select = try connection.prepare("""
+            let select = try connection.cached("""
                 SELECT device, seq, entry FROM pending WHERE sentAt IS NULL OR sentAt <= ? ORDER BY position LIMIT ?
                 """)
-            let mark = try connection.prepare("UPDATE pending SET sentAt = ? WHERE device = ? AND seq = ?")
+            let mark = try connection.cached("UPDATE pending SET sentAt = ? WHERE device = ? AND seq = ?")
             var chosen: [(String, Int64)] = []
             try select.run([.integer(now - resendAfterMilliseconds), .integer(Int64(max(0, limit)))]) { (row: SQLiteStatement) throws(SQLiteError) in
                 let device = row.text(0)
@@ -102,19 +109,21 @@ public actor Outbox {
 
     /// Deletes what the hub committed. Numbers the outbox does not hold (already acknowledged) are ignored.
     public func acknowledge(device: String, committed: SequenceRanges) throws(SQLiteError) {
-        try connection.transaction { () throws(SQLiteError) in
-            let delete = try connection.prepare("DELETE FROM pending WHERE device = ? AND seq BETWEEN ? AND ?")
+        let deleted = try connection.transaction { () throws(SQLiteError) -> Int in
+            let delete = try connection.cached("DELETE FROM pending WHERE device = ? AND seq BETWEEN ? AND ?")
+            var deleted = 0
             for range in committed.ranges {
                 let bounds: [SQLiteStatement.Value] = [.text(device), .integer(Int64(clamping: range.lowerBound)), .integer(Int64(clamping: range.upperBound))]
                 try delete.run(bounds)
+                deleted += connection.changes
             }
+            return deleted
         }
+        pendingCount -= deleted
     }
 
     /// Readings waiting for an acknowledgement.
-    public var depth: Int {
-        get throws(SQLiteError) { try count("SELECT COUNT(*) FROM pending") }
-    }
+    public var depth: Int { pendingCount }
 
     /// Readings dropped because the outbox was full, since it was created.
     public var dropped: Int {
@@ -122,17 +131,21 @@ public actor Outbox {
     }
 
     private func count(_ sql: String) throws(SQLiteError) -> Int {
+        try Self.count(sql, on: connection)
+    }
+
+    private static func count(_ sql: String, on connection: SQLiteConnection) throws(SQLiteError) -> Int {
         var value: Int64 = 0
-        try connection.prepare(sql).run { row in value = row.integer(0) }
+        try connection.cached(sql).run { row in value = row.integer(0) }
         return Int(value)
     }
 
-    private func dropBeyondCapacity() throws(SQLiteError) {
-        let excess = try count("SELECT COUNT(*) FROM pending") - capacity
+    /// Drops the `excess` oldest readings (any device) and counts them.
+    private func drop(oldest excess: Int) throws(SQLiteError) {
         guard excess > 0 else { return }
-        try connection.prepare("DELETE FROM pending WHERE position IN (SELECT position FROM pending ORDER BY position LIMIT ?)")
+        try connection.cached("DELETE FROM pending WHERE position IN (SELECT position FROM pending ORDER BY position LIMIT ?)")
             .run([.integer(Int64(excess))])
-        try connection.prepare("""
+        try connection.cached("""
             INSERT INTO counter (name, value) VALUES ('dropped', ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
             """).run([.integer(Int64(excess))])
     }

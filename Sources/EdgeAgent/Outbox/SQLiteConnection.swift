@@ -13,6 +13,8 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
 /// GRDB): the hub uses GRDB. Owned by one actor; never shared across threads.
 final class SQLiteConnection {
     private let handle: OpaquePointer
+    /// Prepared statements by SQL text, so the outbox's per-reading statements are parsed once.
+    private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens (creating when missing) the database at `path`.
     init(path: String) throws(SQLiteError) {
@@ -44,6 +46,14 @@ final class SQLiteConnection {
         return SQLiteStatement(statement, connection: self)
     }
 
+    /// The prepared statement for `sql`, prepared on first use and kept.
+    func cached(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
     /// Runs `body` in a transaction, committing when it returns and rolling back when it throws.
     func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
         try execute("BEGIN IMMEDIATE")
@@ -68,7 +78,9 @@ final class SQLiteConnection {
 /// A prepared statement, reset after each use.
 final class SQLiteStatement {
     private let statement: OpaquePointer
-    private let connection: SQLiteConnection
+    // Unowned: the connection keeps its cached statements, and outlives every statement (sqlite3_close_v2 waits
+    // for them to be finalized).
+    private unowned let connection: SQLiteConnection
 
     fileprivate init(_ statement: OpaquePointer, connection: SQLiteConnection) {
         self.statement = statement

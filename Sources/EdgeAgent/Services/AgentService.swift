@@ -185,7 +185,7 @@ public struct AgentService: Service {
     /// outbox), so it does not stop the watchdog; a wedged database does, and systemd restarts the agent.
     private func watchdogLoop(interval: Duration) async throws {
         while !Task.isCancelled {
-            _ = try await outbox.depth
+            _ = try await outbox.dropped  // a real query: the outbox database still answers
             try? notifier.watchdog()
             try await Task.sleep(for: interval / 2)
         }
@@ -199,7 +199,7 @@ public struct AgentService: Service {
         }
         guard all else { return }
         let gateway = GatewayStatus(gateway: configuration.gateway, state: .online, version: version,
-                                    outboxDepth: try await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now)
+                                    outboxDepth: await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now)
         try await client.publish(topic: topics.topic(.gatewayStatus(gateway: configuration.gateway)), payload: PayloadCodec.encode(gateway),
                                  qos: .atLeastOnce, retain: true)
     }
