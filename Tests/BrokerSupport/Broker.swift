@@ -94,7 +94,20 @@ public final class Broker: Sendable {
         await end(with: SIGKILL)
     }
 
+    /// Freezes the broker (SIGSTOP): connections stay open but nothing is answered, as with a hung broker or a
+    /// network that silently drops everything. ``thaw()`` lets it go on.
+    public func freeze() {
+        if let pid = process.withLock({ $0 }) { _ = Glibc.kill(pid, SIGSTOP) }
+    }
+
+    /// Lets a frozen broker go on (SIGCONT).
+    public func thaw() {
+        if let pid = process.withLock({ $0 }) { _ = Glibc.kill(pid, SIGCONT) }
+    }
+
     private func end(with signal: Int32) async {
+        // A frozen broker must be able to act on SIGTERM.
+        if let pid = process.withLock({ $0 }) { _ = Glibc.kill(pid, SIGCONT) }
         guard let pid = process.withLock({ $0.take() }) else { return }
         _ = Glibc.kill(pid, signal)
         let deadline = ContinuousClock.now + .seconds(5)

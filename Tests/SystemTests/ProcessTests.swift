@@ -77,6 +77,31 @@ final class Child: Sendable {
         }
     }
 
+    /// A hub asked to stop (SIGTERM) stops within seconds even when the broker hangs with acknowledgements
+    /// unanswered: what it committed is safe, and the gateways send the unacknowledged readings again.
+    @Test func theHubStopsPromptlyWhenTheBrokerHangs() async throws {
+        let hubBinary = try #require(Executables.path("silverwatch-hub"), "build the executables first (scripts/test does)")
+        try await withBroker { broker in try await Self.stopWithAHungBroker(broker: broker, hubBinary: hubBinary) }
+    }
+
+    static func stopWithAHungBroker(broker: Broker, hubBinary: String) async throws {
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        deployment.oximeter.serve(rate: 200)
+        let agent = Task { try await deployment.agent().run() }
+        defer { agent.cancel() }
+        let databasePath = deployment.directory.appendingPathComponent("hub.sqlite").path
+        let log = deployment.directory.appendingPathComponent("hub.log").path
+        let hub = try Child(hubBinary, ["serve", "--database", databasePath, "--broker-port", String(broker.port)], log: log)
+        #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 100 })
+        // Frozen while readings flow: the acknowledgements of the last batches are never answered.
+        broker.freeze()
+        defer { broker.thaw() }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(hub.pid, SIGTERM)
+        let stopped = try await eventually(within: .seconds(15)) { hasExited(hub.pid) }
+        #expect(stopped, "the hub stopped on SIGTERM with the broker hung; its log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
     /// The hub is stopped for 30 s while the agent keeps reading, then killed in the middle of a batch, and the
     /// broker restarts: afterwards the hub holds every reading exactly once.
     @Test func everyReadingExactlyOnceAcrossHubDowntimeAKillAndABrokerRestart() async throws {

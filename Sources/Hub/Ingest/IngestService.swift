@@ -24,14 +24,19 @@ public struct IngestService: Service {
         public var tickInterval: Duration
         /// A rule with no reading for this long becomes indeterminate.
         public var staleAfter: Duration
+        /// On shutdown, how long the last batch's acknowledgements may wait for the broker.
+        public var shutdownAcknowledgementWait: Duration
 
-        /// The defaults: 1,000 messages or 20 ms, ticks every second, stale after 10 minutes.
+        /// The defaults: 1,000 messages or 20 ms, ticks every second, stale after 10 minutes, 3 s for the last
+        /// acknowledgements on shutdown.
         public init(maximumBatchMessages: Int = 1000, flushInterval: Duration = .milliseconds(20),
-                    tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600)) {
+                    tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600),
+                    shutdownAcknowledgementWait: Duration = .seconds(3)) {
             self.maximumBatchMessages = maximumBatchMessages
             self.flushInterval = flushInterval
             self.tickInterval = tickInterval
             self.staleAfter = staleAfter
+            self.shutdownAcknowledgementWait = shutdownAcknowledgementWait
         }
     }
 
@@ -86,9 +91,16 @@ public struct IngestService: Service {
             } catch is CancellationError {}
             group.cancelAll()
         }
-        // The messages in hand when shutdown began are committed and acknowledged, in a task shutdown does not
-        // cancel; whatever arrives later the gateways send again.
-        try await Task { try await process(buffer.drain(limit: .max), client: client) }.value
+        // The messages in hand when shutdown began are committed, in a task shutdown does not cancel, and
+        // acknowledged if the broker answers within a few seconds: a broker that hangs must not keep the hub from
+        // stopping, and what goes unacknowledged the gateways send again (stored once, acknowledged then).
+        let acknowledgements = try await Task { try await commit(buffer.drain(limit: .max)) }.value
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await acknowledge(acknowledgements, client: client) }
+            group.addTask { try? await Task.sleep(for: settings.shutdownAcknowledgementWait) }
+            await group.next()
+            group.cancelAll()
+        }
         logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
     }
 
@@ -100,7 +112,10 @@ public struct IngestService: Service {
                 continue
             }
             // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is cheaper.
-            try await Task { try await process(batch, client: client) }.value
+            // Waiting for the broker to take the acknowledgements is cancellable: a hung broker must not hold up
+            // shutdown.
+            let acknowledgements = try await Task { try await commit(batch) }.value
+            try await acknowledge(acknowledgements, client: client)
             if batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.flushInterval) }
         }
     }
@@ -115,9 +130,10 @@ public struct IngestService: Service {
         }
     }
 
-    /// Parses, commits and acknowledges one batch of messages.
-    func process(_ messages: [Parsed], client: MQTTClient) async throws {
-        guard !messages.isEmpty else { return }
+    /// Commits one batch of parsed messages: readings (with their alerts), dead letters, statuses and technical
+    /// alarms. Returns the acknowledgements now due, per gateway.
+    func commit(_ messages: [Parsed]) async throws -> [String: [Acknowledgement]] {
+        guard !messages.isEmpty else { return [:] }
         let now = Date()
         var readings: [IncomingReadings] = []
         var rejected: [(gatewayID: String?, deviceID: String?, sequences: [UInt64], topic: String, payload: [UInt8], error: PayloadError)] = []
@@ -161,10 +177,19 @@ public struct IngestService: Service {
             guard let gateway = item.gatewayID, let device = item.deviceID else { continue }
             acknowledgements[gateway, default: []].append(Acknowledgement(device: device, committed: SequenceRanges(item.sequences)))
         }
-        for (gateway, acks) in acknowledgements {
-            for ack in acks {
-                try await client.publish(topic: topics.topic(.acknowledgements(gateway: gateway)), payload: PayloadCodec.encode(ack), qos: .atLeastOnce)
+        return acknowledgements
+    }
+
+    /// Publishes acknowledgements, all at once, and returns when the broker has taken every one (PUBACK).
+    func acknowledge(_ acknowledgements: [String: [Acknowledgement]], client: MQTTClient) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (gateway, acks) in acknowledgements {
+                let topic = topics.topic(.acknowledgements(gateway: gateway))
+                for ack in acks {
+                    group.addTask { try await client.publish(topic: topic, payload: PayloadCodec.encode(ack), qos: .atLeastOnce) }
+                }
             }
+            try await group.waitForAll()
         }
     }
 }
