@@ -48,15 +48,13 @@ let package = Package(
         .target(name: "SystemdNotify"),
         /// The edge agent: device sources, decoding, the durable outbox, MQTT publishing, systemd notification.
         /// SQLite through GRDB's raw module (GRDBSQLite) rather than GRDB, which would bring Foundation to the agent.
+        /// No ArgumentParser or ServiceLifecycle here or in AgentCommand: on a Raspberry Pi every linked library
+        /// costs resident memory (scripts/bench-agent measures it).
         .target(name: "EdgeAgent", dependencies: [
             "DeviceProtocols", "DeviceReadings", "Vitals", "Telemetry", "MQTT", "SystemdNotify",
             .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "AgentCommand", dependencies: [
-            "EdgeAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .executableTarget(name: "AgentCommand", dependencies: ["EdgeAgent", .product(name: "Logging", package: "swift-log")]),
         /// The hub: storage (GRDB), ingest, alert book, device registry.
         .target(name: "Hub", dependencies: [
             "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"),

@@ -204,6 +204,15 @@ public func hasExited(_ pid: pid_t) -> Bool {
     return reaped == pid || (reaped == -1 && errno == ECHILD)
 }
 
+/// Reaps the process if it has exited and returns its exit status (128 + the signal's number when a signal ended
+/// it, as shells report it); `nil` while it runs.
+public func exitStatus(of pid: pid_t) -> Int32? {
+    var status: Int32 = 0
+    guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+}
+
 /// A loopback TCP port nobody listens on now, below the kernel's ephemeral range.
 ///
 /// Not simply the port the kernel picks when binding port 0: that comes from the ephemeral range, which the

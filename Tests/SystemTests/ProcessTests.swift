@@ -77,6 +77,66 @@ final class Child: Sendable {
         }
     }
 
+    /// The agent's command line: a mistake is explained with the usage (EX_USAGE), a configuration it cannot read
+    /// in the system's words (EX_CONFIG); neither starts anything.
+    @Test func theAgentExplainsABadCommandLine() async throws {
+        let agentBinary = try #require(Executables.path("silverwatch-agent"), "build the executables first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cases: [(arguments: [String], status: Int32, says: String)] = [
+            (["--bogus"], 64, "unknown argument \"--bogus\""),
+            ([], 64, "--config FILE is required"),
+            (["--config"], 64, "--config needs a file"),
+            (["--config", directory.appendingPathComponent("missing.json").path], 78, "No such file or directory"),
+            (["--help"], 0, "usage: silverwatch-agent --config FILE"),
+        ]
+        for (index, item) in cases.enumerated() {
+            let log = directory.appendingPathComponent("\(index).log").path
+            let pid = try spawnWithDefaultSignals(agentBinary, item.arguments, output: log)
+            var status: Int32?
+            let deadline = ContinuousClock.now + .seconds(20)
+            while status == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                status = exitStatus(of: pid)
+            }
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(status == item.status, "\(item.arguments): \(output)")
+            #expect(output.contains(item.says), "\(item.arguments): \(output)")
+        }
+    }
+
+    /// SIGTERM (systemd stopping the unit) stops the agent cleanly and promptly: exit status 0.
+    @Test func theAgentStopsCleanlyOnSIGTERM() async throws {
+        let agentBinary = try #require(Executables.path("silverwatch-agent"), "build the executables first (scripts/test does)")
+        try await withBroker { broker in try await Self.stopAgent(broker: broker, agentBinary: agentBinary) }
+    }
+
+    static func stopAgent(broker: Broker, agentBinary: String) async throws {
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        deployment.oximeter.serve(rate: 5)
+        let configuration = deployment.directory.appendingPathComponent("agent.json").path
+        try """
+            {"gateway": "gw-1", "broker": {"host": "127.0.0.1", "port": \(broker.port)},
+             "outbox": {"path": "\(deployment.directory.appendingPathComponent("outbox.sqlite").path)"},
+             "devices": [{"id": "oxi-1", "channels": [{"format": "plx-continuous", "socket": "\(deployment.oximeter.path)"}]}]}
+            """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        let hub = Task { try await deployment.hub(alerts: AlertBook { _ in .adultHomeDefaults }).run() }
+        defer { hub.cancel() }
+        let log = deployment.directory.appendingPathComponent("agent.log").path
+        let pid = try spawnWithDefaultSignals(agentBinary, ["--config", configuration], output: log)
+        #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 3 })
+        kill(pid, SIGTERM)
+        var status: Int32?
+        let deadline = ContinuousClock.now + .seconds(15)
+        while status == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            status = exitStatus(of: pid)
+        }
+        if status == nil { kill(pid, SIGKILL) }
+        #expect(status == 0, "exit status \(status.map(String.init) ?? "none: still running after 15 s"); log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
     /// A hub asked to stop (SIGTERM) stops within seconds even when the broker hangs with acknowledgements
     /// unanswered: what it committed is safe, and the gateways send the unacknowledged readings again.
     @Test func theHubStopsPromptlyWhenTheBrokerHangs() async throws {

@@ -7,7 +7,6 @@ import Foundation
 import DeviceReadings
 import Logging
 import MQTT
-import ServiceLifecycle
 import Synchronization
 import Telemetry
 import Vitals
@@ -15,7 +14,10 @@ import Vitals
 /// The edge agent: reads every configured device, writes each reading to the durable outbox before anything else,
 /// publishes the outbox to the broker, deletes what the hub acknowledges, and keeps the gateway's and devices'
 /// retained statuses current (its last will marks the gateway offline when it vanishes).
-public struct AgentService: Service {
+///
+/// Runs until its task is cancelled (the command cancels it on SIGTERM or SIGINT). No service-lifecycle framework:
+/// the agent runs on small hardware, and every library it links costs resident memory.
+public struct AgentService: Sendable {
     let configuration: AgentConfiguration
     let mqtt: MQTTConfiguration
     let outbox: Outbox
@@ -36,27 +38,27 @@ public struct AgentService: Service {
         self.logger = logger
     }
 
+    /// Reads, stores and publishes until cancelled. Throws when the outbox stops answering the watchdog's check,
+    /// so that the process ends and systemd restarts it.
     public func run() async throws {
         let board = DeviceStatusBoard(devices: configuration.devices)
         let wake = Wakeup()
         do {
-            try await cancelWhenGracefulShutdown {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    // Devices are read whether or not the broker is reachable: the outbox keeps what they measure.
-                    for device in configuration.devices {
-                        for channel in device.channels {
-                            group.addTask { await read(device: device, channel: channel, board: board, wake: wake) }
-                        }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Devices are read whether or not the broker is reachable: the outbox keeps what they measure.
+                for device in configuration.devices {
+                    for channel in device.channels {
+                        group.addTask { await read(device: device, channel: channel, board: board, wake: wake) }
                     }
-                    group.addTask { try await publishLoop(board: board, wake: wake) }
-                    if let interval = notifier.watchdogInterval {
-                        group.addTask { try await watchdogLoop(interval: interval) }
-                    }
-                    // Every task runs until cancelled: the first to end (by an error) ends the agent, and systemd
-                    // restarts it.
-                    try await group.next()
-                    group.cancelAll()
                 }
+                group.addTask { try await publishLoop(board: board, wake: wake) }
+                if let interval = notifier.watchdogInterval {
+                    group.addTask { try await watchdogLoop(interval: interval) }
+                }
+                // Every task runs until cancelled: the first to end (by an error) ends the agent, and systemd
+                // restarts it.
+                try await group.next()
+                group.cancelAll()
             }
         } catch is CancellationError {}
         try? notifier.stopping()
