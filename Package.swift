@@ -41,8 +41,12 @@ let package = Package(
         /// Simulated patients: seeded physiology, named scenarios, device emulators on a pty and notification sockets.
         .target(name: "Simulation", dependencies: ["DeviceProtocols", .product(name: "Logging", package: "swift-log")],
                 path: "simulators/Simulation"),
+        /// Many simulated homes publishing straight to MQTT, measuring the hub's acknowledgements: load and benchmarks.
+        .target(name: "Fleet", dependencies: [
+            "Simulation", "MQTT", "Telemetry", "Vitals", .product(name: "Logging", package: "swift-log"),
+        ], path: "simulators/Fleet"),
         .executableTarget(name: "SilverWatchSimulator", dependencies: [
-            "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            "Simulation", "Fleet", "MQTT", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ], path: "simulators/Main"),
         /// systemd's notification protocol (READY, WATCHDOG, STATUS) in Swift, without libsystemd.
         .target(name: "SystemdNotify"),
@@ -70,11 +74,11 @@ let package = Package(
         .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "DeviceProtocols", "Vitals"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "Fleet", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
         .testTarget(name: "SystemTests", dependencies: [
-            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
+            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),

@@ -13,7 +13,7 @@ struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silverwatch-hub",
         abstract: "SilverWatch hub: ingest, alerts and device state.",
-        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self])
+        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self, ConfigureGateway.self, SetDevice.self])
 }
 
 struct DatabaseOption: ParsableArguments {
@@ -82,6 +82,23 @@ extension HubCommand {
                     "\(device.rejectedMessages ?? 0) messages, \(device.discardedBytes ?? 0) bytes",
                 ]))
             }
+            let configurations = try await db.gatewayConfigurations()
+            if !configurations.isEmpty {
+                let applied = try await db.appliedConfigurationVersions()
+                print("\nGateway configurations (set by the hub):")
+                for configuration in configurations {
+                    let settings = [
+                        configuration.statusIntervalSeconds.map { "status every \($0) s" },
+                        configuration.resendAfterSeconds.map { "resend after \($0) s" },
+                    ].compactMap { $0 }
+                    let state = applied[configuration.gateway] == configuration.version ? "applied" : "not yet applied by the agent"
+                    print("  \(configuration.gateway): version \(configuration.version), \(settings.isEmpty ? "agent defaults" : settings.joined(separator: ", ")); \(state)")
+                }
+            }
+            let timeouts = try await db.devices().filter { $0.inactivityTimeoutSeconds != nil }
+            if !timeouts.isEmpty {
+                print("\nOwn inactivity timeouts: " + timeouts.map { "\($0.externalID) \($0.inactivityTimeoutSeconds ?? 0) s" }.joined(separator: ", "))
+            }
             let deadLetters = try await db.deadLetterCounts()
             if !deadLetters.isEmpty {
                 print("\nDead letters (messages the hub refused): " + deadLetters.map { "\($0.key ?? "unknown gateway"): \($0.value)" }.sorted().joined(separator: ", "))
@@ -131,6 +148,69 @@ extension HubCommand {
             try await db.assign(device: device, to: patient, since: Date())
         }
     }
+}
+
+extension HubCommand {
+    struct ConfigureGateway: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "configure-gateway",
+            abstract: "Change the hub's settings for a gateway; the running hub publishes them (retained) within seconds.",
+            discussion: "A value of \"default\" hands the setting back to the agent's configuration file.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The gateway id.") var gateway: String
+        @Option(help: ArgumentHelp("How often the agent publishes its full status (5–3600 s, or default).", valueName: "SECONDS"))
+        var statusInterval: String?
+        @Option(help: ArgumentHelp("How long a reading waits for the hub's acknowledgement before it is sent again (5–3600 s, or default).",
+                                   valueName: "SECONDS"))
+        var resendAfter: String?
+
+        func validate() throws {
+            guard statusInterval != nil || resendAfter != nil else { throw ValidationError("nothing to change: give --status-interval or --resend-after") }
+            _ = try setting(statusInterval, "--status-interval")
+            _ = try setting(resendAfter, "--resend-after")
+        }
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            do {
+                let configuration = try await db.configureGateway(gateway, statusInterval: try setting(statusInterval, "--status-interval"),
+                                                                  resendAfter: try setting(resendAfter, "--resend-after"))
+                print("gateway \(gateway): configuration version \(configuration.version)")
+            } catch let error as RegistryError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    struct SetDevice: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-device", abstract: "Change a device's own settings; the running hub picks them up within seconds.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The device id.") var device: String
+        @Option(help: ArgumentHelp("How long without any message before the device counts as offline (60–86400 s, or default: the hub's 10 minutes).",
+                                   valueName: "SECONDS"))
+        var inactivityTimeout: String
+
+        func validate() throws { _ = try setting(inactivityTimeout, "--inactivity-timeout") }
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            guard let value = try setting(inactivityTimeout, "--inactivity-timeout") else { return }
+            do {
+                try await db.setInactivityTimeout(device: device, value)
+            } catch let error as RegistryError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+}
+
+/// A command-line setting: whole seconds, or `default`.
+private func setting(_ text: String?, _ option: String) throws -> AppDatabase.Setting? {
+    guard let text else { return nil }
+    if text == "default" { return .agentDefault }
+    guard let seconds = Int(text) else { throw ValidationError("\(option) takes whole seconds or \"default\", not \"\(text)\"") }
+    return .seconds(seconds)
 }
 
 /// Columns padded for a terminal: what these listing commands print is their output, hence `print`.

@@ -102,10 +102,12 @@ public struct GatewayStatus: Sendable, Hashable, Codable {
     public var outboxDropped: Int?
     /// When this status was taken, in milliseconds since 1970 UTC; absent in the last will.
     public var reportedAt: Int64?
+    /// The version of the hub's ``GatewayConfiguration`` the agent has applied; absent before it received one.
+    public var configVersion: Int64?
 
     /// A status in the current schema.
     public init(gateway: String, state: State, version: String? = nil, wifiLinkQuality: Int? = nil,
-                outboxDepth: Int? = nil, outboxDropped: Int? = nil, reportedAt: Int64? = nil) {
+                outboxDepth: Int? = nil, outboxDropped: Int? = nil, reportedAt: Int64? = nil, configVersion: Int64? = nil) {
         schema = Self.schemaVersion
         self.gateway = gateway
         self.state = state
@@ -114,6 +116,7 @@ public struct GatewayStatus: Sendable, Hashable, Codable {
         self.outboxDepth = outboxDepth
         self.outboxDropped = outboxDropped
         self.reportedAt = reportedAt
+        self.configVersion = configVersion
     }
 
     /// The payload of the gateway's last will.
@@ -131,6 +134,7 @@ public struct GatewayStatus: Sendable, Hashable, Codable {
         if let outboxDepth, outboxDepth < 0 { throw PayloadError(field: "outboxDepth", reason: "is negative") }
         if let outboxDropped, outboxDropped < 0 { throw PayloadError(field: "outboxDropped", reason: "is negative") }
         if let reportedAt { try checkTime(reportedAt, field: "reportedAt") }
+        if let configVersion, configVersion < 1 { throw PayloadError(field: "configVersion", reason: "\(configVersion) is not 1 or more") }
         return self
     }
 }

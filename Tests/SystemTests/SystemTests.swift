@@ -90,7 +90,7 @@ final class Deployment: Sendable {
         let mqtt = MQTTConfiguration(host: "127.0.0.1", port: brokerPort, clientID: "silverwatch-hub", session: .persistent(),
                                      reconnect: .init(initialDelay: .milliseconds(200), maximumDelay: .seconds(1)))
         return IngestService(database: database, alerts: alerts, technical: technical, mqtt: mqtt,
-                             settings: .init(flushInterval: .milliseconds(20), tickInterval: .milliseconds(200)), logger: logger)
+                             settings: .init(tickInterval: .milliseconds(200), registryRefreshInterval: .milliseconds(200)), logger: logger)
     }
 
     func agent() throws -> AgentService {

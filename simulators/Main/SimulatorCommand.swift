@@ -8,11 +8,20 @@ import Dispatch
 import Logging
 import Simulation
 
-/// `silverwatch-simulator`: one simulated patient's devices until SIGTERM or SIGINT.
+/// `silverwatch-simulator`: one simulated patient's devices (`patient`, the default) or a fleet of simulated homes
+/// publishing straight to MQTT (`fleet`).
 @main
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silverwatch-simulator",
+        abstract: "Simulated patients for SilverWatch: bedside devices in their wire formats, or a fleet of homes on MQTT.",
+        subcommands: [PatientCommand.self, FleetCommand.self], defaultSubcommand: PatientCommand.self)
+}
+
+/// `silverwatch-simulator [patient]`: one simulated patient's devices until SIGTERM or SIGINT.
+struct PatientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patient",
         abstract: "Emulates one patient's bedside devices in their wire formats for the SilverWatch edge agent.",
         discussion: """
             Opens a pseudo-terminal for a CMS50 serial oximeter and a SOCK_SEQPACKET socket per GATT \

@@ -22,13 +22,23 @@ public actor Outbox {
     /// Readings waiting, counted once at opening and kept up to date after every commit: counting a table of half
     /// a million rows on each append would scan it on the agent's busiest path.
     private var pendingCount = 0
-    private let resendAfterMilliseconds: Int64
+    private var resendAfterMilliseconds: Int64
+
+    /// Changes how long a published reading waits for its acknowledgement before it is due again (the hub's
+    /// gateway configuration can set it).
+    public func setResendAfter(_ duration: Duration) {
+        resendAfterMilliseconds = Self.milliseconds(duration)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
 
     /// Opens the outbox at `path` (creating it when missing).
     public init(path: String, capacity: Int = 500_000, resendAfter: Duration = .seconds(30)) throws(SQLiteError) {
         connection = try SQLiteConnection(path: path)
         self.capacity = max(1, capacity)
-        resendAfterMilliseconds = resendAfter.components.seconds * 1000 + resendAfter.components.attoseconds / 1_000_000_000_000_000
+        resendAfterMilliseconds = Self.milliseconds(resendAfter)
         try connection.execute("""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;

@@ -25,6 +25,7 @@ public struct AgentService: Sendable {
     let notifier: SystemdNotifier
     let logger: Logger
     let version: String
+    let applied: AppliedConfiguration
 
     /// An agent for `configuration`, publishing with `mqtt` (see ``mqttConfiguration(password:)``).
     public init(configuration: AgentConfiguration, mqtt: MQTTConfiguration, outbox: Outbox, topics: TopicTree = TopicTree(),
@@ -36,6 +37,8 @@ public struct AgentService: Sendable {
         self.notifier = notifier
         self.version = version
         self.logger = logger
+        applied = AppliedConfiguration(statusInterval: .seconds(configuration.statusIntervalSeconds ?? 60),
+                                       resendAfter: .seconds(configuration.outbox.resendAfterSeconds ?? 30))
     }
 
     /// Reads, stores and publishes until cancelled. Throws when the outbox stops answering the watchdog's check,
@@ -130,7 +133,7 @@ public struct AgentService: Sendable {
         try? notifier.ready(status: "\(configuration.devices.count) devices, broker connected")
         logger.info("agent connected", metadata: ["gateway": "\(configuration.gateway)"])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await receiveAcknowledgements(client) }
+            group.addTask { try await receive(client, board: board) }
             group.addTask { try await send(client, wake: wake) }
             group.addTask { try await statusLoop(client, board: board) }
             group.addTask { try await resendAfterReconnect(client) }
@@ -150,14 +153,32 @@ public struct AgentService: Sendable {
         }
     }
 
-    private func receiveAcknowledgements(_ client: MQTTClient) async throws {
+    /// The hub's messages to this gateway: acknowledgements (delete what the hub committed) and its retained
+    /// configuration (apply it, then report the applied version in a full status).
+    private func receive(_ client: MQTTClient, board: DeviceStatusBoard) async throws {
         let ackTopic = topics.topic(.acknowledgements(gateway: configuration.gateway))
-        for try await message in client.messages where message.topic == ackTopic {
-            do {
-                let ack = try PayloadCodec.decode(Acknowledgement.self, from: message.payload).validated()
-                try await outbox.acknowledge(device: ack.device, committed: ack.committed)
-            } catch {
-                logger.warning("unreadable acknowledgement", metadata: ["error": "\(error)"])
+        let configTopic = topics.topic(.configuration(gateway: configuration.gateway))
+        for try await message in client.messages {
+            if message.topic == ackTopic {
+                do {
+                    let ack = try PayloadCodec.decode(Acknowledgement.self, from: message.payload).validated()
+                    try await outbox.acknowledge(device: ack.device, committed: ack.committed)
+                } catch {
+                    logger.warning("unreadable acknowledgement", metadata: ["error": "\(error)"])
+                }
+            } else if message.topic == configTopic {
+                let hubConfiguration: GatewayConfiguration
+                do {
+                    hubConfiguration = try PayloadCodec.decode(GatewayConfiguration.self, from: message.payload).validated(gateway: configuration.gateway)
+                } catch {
+                    logger.warning("unusable configuration from the hub; keeping the current one", metadata: ["error": "\(error)"])
+                    continue
+                }
+                guard let values = applied.apply(hubConfiguration) else { continue }
+                await outbox.setResendAfter(values.resendAfter)
+                logger.info("configuration from the hub applied", metadata: [
+                    "version": "\(hubConfiguration.version)", "statusInterval": "\(values.statusInterval)", "resendAfter": "\(values.resendAfter)"])
+                try await publishStatuses(client, board: board, all: true)
             }
         }
     }
@@ -172,12 +193,12 @@ public struct AgentService: Sendable {
     }
 
     private func statusLoop(_ client: MQTTClient, board: DeviceStatusBoard) async throws {
-        let interval = Int64(configuration.statusIntervalSeconds ?? 60)
-        var lastFull = Date()
+        var lastFull = ContinuousClock.now
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(1))
-            let full = Date().timeIntervalSince(lastFull) >= Double(interval)
-            if full { lastFull = Date() }
+            // Read each time: the hub's configuration can change it.
+            let full = ContinuousClock.now - lastFull >= applied.current.statusInterval
+            if full { lastFull = ContinuousClock.now }
             try await publishStatuses(client, board: board, all: full)
         }
     }
@@ -201,7 +222,8 @@ public struct AgentService: Sendable {
         }
         guard all else { return }
         let gateway = GatewayStatus(gateway: configuration.gateway, state: .online, version: version,
-                                    outboxDepth: await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now)
+                                    outboxDepth: await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now,
+                                    configVersion: applied.current.version)
         try await client.publish(topic: topics.topic(.gatewayStatus(gateway: configuration.gateway)), payload: PayloadCodec.encode(gateway),
                                  qos: .atLeastOnce, retain: true)
     }

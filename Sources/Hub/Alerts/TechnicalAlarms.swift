@@ -18,6 +18,8 @@ public final class TechnicalAlarms: Sendable {
     }
 
     private let devices = Mutex<[String: Device]>([:])
+    /// Devices with their own inactivity timeout. Taken inside `devices`' lock, never the other way round.
+    private let inactivityTimeouts = Mutex<[String: Duration]>([:])
     private let policy: TechnicalAlarmPolicy
     private let alertPolicy: AlertPolicy
 
@@ -35,7 +37,19 @@ public final class TechnicalAlarms: Sendable {
     private func monitor(for deviceID: String, at now: Date) -> DeviceMonitor {
         var spot = policy
         spot.staleAfter = .seconds(365 * 24 * 3600)
+        if let timeout = inactivityTimeouts.withLock({ $0[deviceID] }) { spot.offlineAfter = timeout }
         return DeviceMonitor(deviceID: deviceID, policy: spot, now: now)
+    }
+
+    /// Sets the devices that have their own inactivity timeout (all others use the policy's); the monitors of
+    /// devices already known take the new timeouts at once.
+    public func setInactivityTimeouts(_ timeouts: [String: Duration]) {
+        inactivityTimeouts.withLock { $0 = timeouts }
+        devices.withLock { devices in
+            for id in devices.keys {
+                devices[id]?.monitor.policy.offlineAfter = timeouts[id] ?? policy.offlineAfter
+            }
+        }
     }
 
     /// Restores technical alerts still open in the database.

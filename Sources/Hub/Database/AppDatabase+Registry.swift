@@ -23,12 +23,17 @@ public struct DeviceSummary: Sendable, Hashable {
     /// Undecodable messages and discarded serial bytes the agent reported for it.
     public var rejectedMessages: Int?
     public var discardedBytes: Int?
+    /// Its own inactivity timeout in seconds; `nil`: the hub's default.
+    public var inactivityTimeoutSeconds: Int?
 }
 
 /// A registry change the current data does not allow (the HTTP edge answers 409 or 404).
 public enum RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownDevice(String)
     case unknownPatient(Int64)
+    case unknownGateway(String)
+    /// A setting outside what the system allows, with the field named.
+    case invalidSetting(field: String, reason: String)
     /// A new assignment must start after the current one started.
     case assignmentBeforeCurrent(device: String)
 
@@ -36,6 +41,8 @@ public enum RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unknownDevice(let id): "no device \"\(id)\""
         case .unknownPatient(let id): "no patient \(id)"
+        case .unknownGateway(let id): "no gateway \"\(id)\""
+        case .invalidSetting(let field, let reason): "\(field): \(reason)"
         case .assignmentBeforeCurrent(let device): "device \"\(device)\" already has an assignment starting after that time"
         }
     }
@@ -93,10 +100,99 @@ extension AppDatabase {
                 UPDATE gateway SET
                   statusChangedAt = CASE WHEN online != ? THEN ? ELSE statusChangedAt END,
                   online = ?, version = COALESCE(?, version), wifiLinkQuality = COALESCE(?, wifiLinkQuality),
-                  outboxDepth = COALESCE(?, outboxDepth), outboxDropped = COALESCE(?, outboxDropped)
+                  outboxDepth = COALESCE(?, outboxDepth), outboxDropped = COALESCE(?, outboxDropped),
+                  appliedConfigVersion = COALESCE(?, appliedConfigVersion)
                 WHERE id = ?
                 """, arguments: [status.state == .online, now, status.state == .online, status.version, status.wifiLinkQuality,
-                                 status.outboxDepth, status.outboxDropped, status.gateway])
+                                 status.outboxDepth, status.outboxDropped, status.configVersion, status.gateway])
+        }
+    }
+
+    /// Changes the hub's settings for a gateway (`nil` leaves a setting as it is; ``Setting/agentDefault`` hands
+    /// it back to the agent's configuration file) and returns the new configuration, whose version is one more.
+    /// The ingest service publishes it, retained, within seconds.
+    public func configureGateway(_ gatewayID: String, statusInterval: Setting? = nil, resendAfter: Setting? = nil) async throws -> GatewayConfiguration {
+        for (field, setting) in [("statusIntervalSeconds", statusInterval), ("resendAfterSeconds", resendAfter)] {
+            if case .seconds(let value) = setting, !GatewayConfiguration.intervalRange.contains(value) {
+                throw RegistryError.invalidSetting(field: field, reason: "\(value) s is not within \(GatewayConfiguration.intervalRange.lowerBound)–\(GatewayConfiguration.intervalRange.upperBound) s")
+            }
+        }
+        return try await writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM gateway WHERE id = ?", arguments: [gatewayID]) != nil else {
+                throw RegistryError.unknownGateway(gatewayID)
+            }
+            func column(_ setting: Setting?, _ name: String) -> String {
+                switch setting {
+                case nil: name
+                case .agentDefault: "NULL"
+                case .seconds(let value): String(value)
+                }
+            }
+            try db.execute(sql: """
+                UPDATE gateway SET configVersion = configVersion + 1,
+                  statusIntervalSeconds = \(column(statusInterval, "statusIntervalSeconds")),
+                  resendAfterSeconds = \(column(resendAfter, "resendAfterSeconds"))
+                WHERE id = ?
+                """, arguments: [gatewayID])
+            return try Self.gatewayConfigurations(db, gatewayID: gatewayID)[0]
+        }
+    }
+
+    /// A setting the hub holds for a gateway or device.
+    public enum Setting: Sendable, Hashable {
+        /// This many seconds.
+        case seconds(Int)
+        /// No value of the hub's own: the default applies (the agent's file, or the hub's default timeout).
+        case agentDefault
+    }
+
+    /// Every gateway configuration the hub has set (version 1 or more), by gateway id.
+    public func gatewayConfigurations() async throws -> [GatewayConfiguration] {
+        try await writer.read { db in try Self.gatewayConfigurations(db, gatewayID: nil) }
+    }
+
+    static func gatewayConfigurations(_ db: Database, gatewayID: String?) throws -> [GatewayConfiguration] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, configVersion, statusIntervalSeconds, resendAfterSeconds FROM gateway
+            WHERE configVersion > 0 AND (? IS NULL OR id = ?) ORDER BY id
+            """, arguments: [gatewayID, gatewayID]).map { row in
+            GatewayConfiguration(gateway: row["id"], version: row["configVersion"], statusIntervalSeconds: row["statusIntervalSeconds"],
+                                 resendAfterSeconds: row["resendAfterSeconds"])
+        }
+    }
+
+    /// The configuration version each gateway's agent last reported having applied.
+    public func appliedConfigurationVersions() async throws -> [String: Int64] {
+        try await writer.read { db in
+            var versions: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, appliedConfigVersion FROM gateway WHERE appliedConfigVersion IS NOT NULL") {
+                versions[row["id"]] = row["appliedConfigVersion"]
+            }
+            return versions
+        }
+    }
+
+    /// Sets a device's own inactivity timeout (how long without any message before it counts as offline), or
+    /// hands it back to the hub's default with ``Setting/agentDefault``. The running hub picks it up within seconds.
+    public func setInactivityTimeout(device externalID: String, _ setting: Setting) async throws {
+        if case .seconds(let value) = setting, !(60...86_400).contains(value) {
+            throw RegistryError.invalidSetting(field: "inactivityTimeoutSeconds", reason: "\(value) s is not within 60–86400 s")
+        }
+        try await writer.write { db in
+            let seconds: Int? = if case .seconds(let value) = setting { value } else { nil }
+            try db.execute(sql: "UPDATE device SET inactivityTimeoutSeconds = ? WHERE externalID = ?", arguments: [seconds, externalID])
+            guard db.changesCount > 0 else { throw RegistryError.unknownDevice(externalID) }
+        }
+    }
+
+    /// The devices with their own inactivity timeout.
+    public func inactivityTimeouts() async throws -> [String: Duration] {
+        try await writer.read { db in
+            var timeouts: [String: Duration] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT externalID, inactivityTimeoutSeconds FROM device WHERE inactivityTimeoutSeconds IS NOT NULL") {
+                timeouts[row["externalID"]] = .seconds(row["inactivityTimeoutSeconds"] as Int)
+            }
+            return timeouts
         }
     }
 
@@ -135,7 +231,8 @@ extension AppDatabase {
                     externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
                     connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
                     lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
-                    gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"])
+                    gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"],
+                    inactivityTimeoutSeconds: row["inactivityTimeoutSeconds"])
             }
         }
     }

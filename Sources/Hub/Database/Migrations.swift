@@ -116,6 +116,16 @@ enum Migrations {
                 t.add(column: "discardedBytes", .integer)
             }
         }
+        migrator.registerMigration("v3: gateway configuration") { db in
+            // The hub's settings for the gateway (published retained on its config topic), their version, and
+            // the version the agent last reported having applied.
+            try db.alter(table: "gateway") { t in
+                t.add(column: "configVersion", .integer).notNull().defaults(to: 0)
+                t.add(column: "statusIntervalSeconds", .integer)
+                t.add(column: "resendAfterSeconds", .integer)
+                t.add(column: "appliedConfigVersion", .integer)
+            }
+        }
         return migrator
     }
 }

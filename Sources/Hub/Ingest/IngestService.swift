@@ -16,27 +16,31 @@ import Vitals
 public struct IngestService: Service {
     /// Batching and timing.
     public struct Settings: Sendable {
-        /// A batch is committed when it holds this many messages…
+        /// A batch holds at most this many messages.
         public var maximumBatchMessages: Int
-        /// …or when its oldest message has waited this long.
-        public var flushInterval: Duration
+        /// After committing a batch smaller than the maximum, how long to let messages gather before the next
+        /// commit. Zero (the default): commit at once whatever arrived during the previous commit.
+        public var linger: Duration
         /// How often escalations and snooze expiries are checked.
         public var tickInterval: Duration
         /// A rule with no reading for this long becomes indeterminate.
         public var staleAfter: Duration
         /// On shutdown, how long the last batch's acknowledgements may wait for the broker.
         public var shutdownAcknowledgementWait: Duration
+        /// How often changed gateway configurations and device inactivity timeouts are picked up from the database.
+        public var registryRefreshInterval: Duration
 
-        /// The defaults: 1,000 messages or 20 ms, ticks every second, stale after 10 minutes, 3 s for the last
-        /// acknowledgements on shutdown.
-        public init(maximumBatchMessages: Int = 1000, flushInterval: Duration = .milliseconds(20),
+        /// The defaults: batches of up to 1,000 messages without lingering, ticks every second, stale after
+        /// 10 minutes, 3 s for the last acknowledgements on shutdown, registry changes picked up every 5 s.
+        public init(maximumBatchMessages: Int = 1000, linger: Duration = .zero,
                     tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600),
-                    shutdownAcknowledgementWait: Duration = .seconds(3)) {
+                    shutdownAcknowledgementWait: Duration = .seconds(3), registryRefreshInterval: Duration = .seconds(5)) {
             self.maximumBatchMessages = maximumBatchMessages
-            self.flushInterval = flushInterval
+            self.linger = linger
             self.tickInterval = tickInterval
             self.staleAfter = staleAfter
             self.shutdownAcknowledgementWait = shutdownAcknowledgementWait
+            self.registryRefreshInterval = registryRefreshInterval
         }
     }
 
@@ -86,6 +90,7 @@ public struct IngestService: Service {
             }
             group.addTask { try await flushLoop(buffer, client: client) }
             group.addTask { try await tickLoop() }
+            group.addTask { try await registryLoop(client) }
             do {
                 try await group.next()
             } catch is CancellationError {}
@@ -104,19 +109,19 @@ public struct IngestService: Service {
         logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
     }
 
+    /// Group commit: each batch is what arrived while the previous one was being committed (up to
+    /// `maximumBatchMessages`), so a quiet hub commits a message as soon as it arrives and a busy one in large
+    /// batches, without a timer adding latency.
     private func flushLoop(_ buffer: MessageBuffer, client: MQTTClient) async throws {
         while !Task.isCancelled {
-            let batch = buffer.drain(limit: settings.maximumBatchMessages)
-            if batch.isEmpty {
-                try await Task.sleep(for: settings.flushInterval)
-                continue
-            }
+            let batch = await buffer.next(limit: settings.maximumBatchMessages)
+            guard !batch.isEmpty else { continue }
             // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is cheaper.
             // Waiting for the broker to take the acknowledgements is cancellable: a hung broker must not hold up
             // shutdown.
             let acknowledgements = try await Task { try await commit(batch) }.value
             try await acknowledge(acknowledgements, client: client)
-            if batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.flushInterval) }
+            if settings.linger > .zero, batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.linger) }
         }
     }
 
@@ -127,6 +132,23 @@ public struct IngestService: Service {
             let evaluation = alerts.tick(now: now, staleAfter: settings.staleAfter)
             try await database.commit(evaluation, to: alerts, at: now)
             try await database.storeTechnical(technical.tick(now: now), at: now)
+        }
+    }
+
+    /// Publishes each gateway's configuration, retained, when this connection has not yet published its current
+    /// version (so every configuration is published again after a reconnect, in case the broker lost it), and
+    /// hands device inactivity timeouts to the technical alarms.
+    private func registryLoop(_ client: MQTTClient) async throws {
+        var published: [String: Int64] = [:]
+        while !Task.isCancelled {
+            for configuration in try await database.gatewayConfigurations() where published[configuration.gateway] != configuration.version {
+                try await client.publish(topic: topics.topic(.configuration(gateway: configuration.gateway)),
+                                         payload: PayloadCodec.encode(configuration), qos: .atLeastOnce, retain: true)
+                published[configuration.gateway] = configuration.version
+                logger.info("gateway configuration published", metadata: ["gateway": "\(configuration.gateway)", "version": "\(configuration.version)"])
+            }
+            technical.setInactivityTimeouts(try await database.inactivityTimeouts())
+            try await Task.sleep(for: settings.registryRefreshInterval)
         }
     }
 
@@ -200,18 +222,67 @@ struct Parsed: Sendable {
     var meaning: IncomingMessage
 }
 
-/// Messages received and not yet committed; the MQTT reader appends, the flusher drains.
+/// Messages received and not yet committed; the MQTT reader appends, the flusher takes them in batches, waiting
+/// when there are none.
 final class MessageBuffer: Sendable {
-    private let messages = Mutex<[Parsed]>([])
+    private struct State {
+        var messages: [Parsed] = []
+        var waiter: CheckedContinuation<Void, Never>?
+    }
 
-    func append(_ message: Parsed) { messages.withLock { $0.append(message) } }
+    private let state = Mutex(State())
 
+    func append(_ message: Parsed) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.messages.append(message)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Up to `limit` of the oldest messages, at once; empty when there are none.
     func drain(limit: Int) -> [Parsed] {
-        messages.withLock { pending in
-            let count = min(limit, pending.count)
-            let batch = Array(pending.prefix(count))
-            pending.removeFirst(count)
+        state.withLock { state in
+            let count = min(limit, state.messages.count)
+            guard count < state.messages.count else {
+                let all = state.messages
+                state.messages = []
+                return all
+            }
+            let batch = Array(state.messages.prefix(count))
+            state.messages.removeFirst(count)
             return batch
+        }
+    }
+
+    /// Up to `limit` of the oldest messages, waiting for one if there are none; empty only when the task is
+    /// cancelled. One caller at a time.
+    func next(limit: Int) async -> [Parsed] {
+        while !Task.isCancelled {
+            let batch = drain(limit: limit)
+            if !batch.isEmpty { return batch }
+            await waitForMessage()
+        }
+        return []
+    }
+
+    private func waitForMessage() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.messages.isEmpty || Task.isCancelled { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
         }
     }
 }
