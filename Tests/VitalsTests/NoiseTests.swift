@@ -13,10 +13,11 @@ import Vitals
         }
     }
 
-    /// How many alerts were raised, and how many times an open alert was announced again (priority or recurrence).
+    /// How many rule alerts were raised, and how many times an open one was announced again (priority or recurrence).
+    /// NEWS2 has its own noise tests (EarlyWarningTrackerTests).
     static func alerts(_ readings: [Reading], rules: RuleSet) -> (raised: Int, reannounced: Int) {
         var alerting = PatientAlerting(rules: rules)
-        let actions = readings.flatMap { alerting.ingest($0) }
+        let actions = readings.flatMap { alerting.ingest($0) }.filter { $0.alert?.cause != .earlyWarningScore }
         let reannounced = actions.filter { if case .notify = $0 { true } else { false } }.count
         return (actions.filter(\.isRaise).count, reannounced)
     }

@@ -83,19 +83,21 @@ import Vitals
     }
 
     /// The whole life of one alert, driven by readings, people and time: raise, escalate, re-trigger, acknowledge,
-    /// snooze, snooze expiry, latch, resolve; one alert throughout.
+    /// snooze, snooze expiry, latch, resolve; one alert throughout. (The NEWS2 alert the same SpO2 raises alongside
+    /// is left out of the log: EarlyWarningTrackerTests follow it.)
     @Test func wholeLifecycleFromReadingsToResolution() throws {
         var alerting = PatientAlerting(rules: .adultHomeDefaults)
+        let cause = AlertCause.rule(id: "spo2-low")
         var log: [AlertStateMachine.Action] = []
         var second = 0.0
         func feed(_ value: Double, for seconds: Int) {
             for _ in 0..<seconds {
-                log += alerting.ingest(reading(.oxygenSaturation, value, at: second))
-                log += alerting.tick(now: at(second), staleAfter: .seconds(600))
+                let actions = alerting.ingest(reading(.oxygenSaturation, value, at: second))
+                    + alerting.tick(now: at(second), staleAfter: .seconds(600))
+                log += actions.filter { $0.alert?.cause == cause }
                 second += 1
             }
         }
-        let cause = AlertCause.rule(id: "spo2-low")
         // Desaturation: raised high at 60 s, escalated to tier 1 two minutes later while nobody answers.
         feed(87, for: 200)
         #expect(log.filter(\.isRaise).count == 1)
@@ -103,12 +105,12 @@ import Vitals
         // A nurse acknowledges; values recover; the high alert latches.
         _ = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in try machine.acknowledge(by: "nurse-ana", at: at(second)) }
         feed(97, for: 60)
-        #expect(alerting.openAlerts.first?.condition == .absent)
-        #expect(alerting.openAlerts.first?.status == .acknowledged)
+        #expect(alerting.openAlerts.first { $0.cause == cause }?.condition == .absent)
+        #expect(alerting.openAlerts.first { $0.cause == cause }?.status == .acknowledged)
         // It happens again: the same alert is announced again, and snoozed for five minutes.
         feed(86, for: 61)
         #expect(log.filter(\.isRaise).count == 1, "re-triggering updates the open alert")
-        #expect(alerting.openAlerts.first?.status == .unacknowledged)
+        #expect(alerting.openAlerts.first { $0.cause == cause }?.status == .unacknowledged)
         _ = try alerting.perform(on: cause) { machine throws(AlertTransitionError) in
             try machine.snooze(by: "nurse-ana", until: at(second + 300), at: at(second))
         }
@@ -125,6 +127,6 @@ import Vitals
         }
         #expect(closed.alert?.status == .resolved)
         #expect(closed.alert?.raisedAt == at(60))
-        #expect(alerting.openAlerts.isEmpty)
+        #expect(!alerting.openAlerts.contains { $0.cause == cause })
     }
 }

@@ -33,10 +33,18 @@ public final class AlertBook: Sendable {
         states.withLock { $0[patientID] = alerting }
     }
 
-    /// Evaluates newly stored readings; readings of unassigned devices raise no physiological alert.
+    /// Evaluates newly stored readings in the order they were measured; readings of unassigned devices raise no
+    /// physiological alert.
+    ///
+    /// One commit holds batches from several devices, each in its own time order: NEWS2 combines vitals from
+    /// different devices, so they are evaluated in measurement order (ties in the order received), not batch by batch.
     public func evaluate(_ stored: [StoredReading]) -> Evaluation {
         var evaluation = Evaluation()
-        for item in stored {
+        let ordered = stored.enumerated().sorted { lhs, rhs in
+            lhs.element.reading.measuredAt != rhs.element.reading.measuredAt
+                ? lhs.element.reading.measuredAt < rhs.element.reading.measuredAt : lhs.offset < rhs.offset
+        }.map(\.element)
+        for item in ordered {
             guard let patientID = item.patientID else { continue }
             var alerting = evaluation.states[patientID] ?? current(patientID)
             for action in alerting.ingest(item.reading) {

@@ -133,11 +133,14 @@ public struct EarlyWarningScore: Sendable, Hashable {
     /// The clinical risk; `nil` when a parameter is missing.
     public var risk: ClinicalRisk? { isComplete ? minimumRisk : nil }
     /// The risk the observed parameters already imply; the missing ones can only raise it.
-    public var minimumRisk: ClinicalRisk {
-        let total = partialTotal
+    public var minimumRisk: ClinicalRisk { Self.minimumRisk(of: parameterScores) }
+
+    /// The risk that parameter scores imply by chart 2, treating absent parameters as scoring 0.
+    static func minimumRisk(of scores: [Parameter: Int]) -> ClinicalRisk {
+        let total = scores.values.reduce(0, +)
         if total >= 7 { return .high }
         if total >= 5 { return .medium }
-        if hasSingleParameterScoreOf3 { return .lowMedium }
+        if scores.values.contains(3) { return .lowMedium }
         return .low
     }
 
