@@ -187,6 +187,10 @@ public struct MQTTClient: Sendable {
     /// PUBACKs, pings and reconnects, so a client that subscribes must keep reading, or its own publishes stall too.
     public var messages: MQTTMessages { MQTTMessages(core: core) }
 
+    /// The same messages as ``messages``, in order, as arrays of everything received since the last one (at most
+    /// `maximum`): for subscribers that take many messages a second and handle them together.
+    public func messageBatches(maximum: Int = 1000) -> MQTTMessageBatches { MQTTMessageBatches(core: core, maximum: max(1, maximum)) }
+
     /// A new stream of connection changes: `.connected` (first, if connected now), `.disconnected` when the
     /// connection drops, `.connected` again after each reconnect. It finishes when the client is closed or stops
     /// for good.
@@ -220,6 +224,33 @@ public struct MQTTMessages: AsyncSequence, Sendable {
         /// for good, or `CancellationError` when the task is cancelled.
         public mutating func next() async throws -> MQTTMessage? {
             try await core.nextMessage()
+        }
+    }
+}
+
+/// The messages a connection receives, in batches; see `MQTTClient.messageBatches(maximum:)`.
+public struct MQTTMessageBatches: AsyncSequence, Sendable {
+    /// The messages received since the previous batch, oldest first; never empty.
+    public typealias Element = [MQTTMessage]
+
+    let core: ClientCore
+    let maximum: Int
+
+    /// An iterator over the connection's messages in batches; iterators share one buffer.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(core: core, maximum: maximum)
+    }
+
+    /// Waits for the next batch.
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
+        let core: ClientCore
+        let maximum: Int
+
+        /// The next batch; nil once the client is closed; throws the reason when the connection has ended for good,
+        /// or `CancellationError` when the task is cancelled.
+        public mutating func next() async throws -> [MQTTMessage]? {
+            let batch = try await core.nextMessages(limit: maximum)
+            return batch.isEmpty ? nil : batch
         }
     }
 }

@@ -34,6 +34,14 @@ public enum PayloadCodec {
         }
     }
 
+    /// Decodes a reading batch: the plain form through ``ReadingBatchParser``, anything else (and every error)
+    /// through ``decode(_:from:)``, with the same results.
+    public static func decodeReadingBatch(from bytes: [UInt8]) throws(PayloadError) -> ReadingBatch {
+        guard bytes.count <= maximumPayloadBytes else { return try decode(ReadingBatch.self, from: bytes) }
+        if let batch = ReadingBatchParser.parse(bytes) { return batch }
+        return try decode(ReadingBatch.self, from: bytes)
+    }
+
     /// Checks the schema version every payload carries.
     static func checkSchema(_ schema: Int, supported: Int) throws(PayloadError) {
         guard schema == supported else {

@@ -41,6 +41,7 @@ public final class Broker: Sendable {
             "log_type all",
             "max_queued_messages \(options.maxQueuedMessages)",
             "persistence \(options.persistence)",
+            "set_tcp_nodelay true",
             "persistence_location \(directory.path)/",
         ]
         if geteuid() == 0 { lines.append("user root") }

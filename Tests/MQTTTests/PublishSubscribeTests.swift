@@ -36,6 +36,29 @@ struct PublishSubscribeTests {
         }
     }
 
+    /// Batches hand over everything received so far, in order, none empty and none over the maximum.
+    @Test func messageBatchesDeliverEveryMessageInOrder() async throws {
+        try await withBroker { broker in
+            try await MQTTClient.withConnection(.local(broker, clientID: "batched"), logger: testLogger) { client in
+                try await client.subscribe(to: "ward/b", qos: .atLeastOnce)
+                let count = 500
+                for index in 0..<count {
+                    try await client.publish(topic: "ward/b", payload: [UInt8(index >> 8), UInt8(index & 0xFF)], qos: .atLeastOnce)
+                }
+                var received: [MQTTMessage] = []
+                var sizes: [Int] = []
+                for try await batch in client.messageBatches(maximum: 64) {
+                    sizes.append(batch.count)
+                    received += batch
+                    if received.count >= count { break }
+                }
+                #expect(received.map { Int($0.payload[0]) << 8 | Int($0.payload[1]) } == Array(0..<count))
+                #expect(sizes.allSatisfy { (1...64).contains($0) }, "\(sizes)")
+                #expect(sizes.count < count, "several messages per batch once they have queued: \(sizes.count) batches")
+            }
+        }
+    }
+
     @Test func retainedMessageIsDeliveredToALaterSubscriber() async throws {
         try await withBroker { broker in
             try await MQTTClient.withConnection(.local(broker, clientID: "device"), logger: testLogger) { device in

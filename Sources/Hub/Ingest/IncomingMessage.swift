@@ -22,7 +22,7 @@ enum IncomingMessage: Sendable {
         switch route {
         case .readings(let gateway, let device):
             do {
-                let batch = try PayloadCodec.decode(ReadingBatch.self, from: message.payload)
+                let batch = try PayloadCodec.decodeReadingBatch(from: message.payload)
                 do {
                     let accepted = try batch.validated(gateway: gateway, device: device)
                     return .readings(IncomingReadings(gatewayID: gateway, deviceID: device, readings: accepted))

@@ -29,18 +29,23 @@ public struct IngestService: Service {
         public var shutdownAcknowledgementWait: Duration
         /// How often changed gateway configurations and device inactivity timeouts are picked up from the database.
         public var registryRefreshInterval: Duration
+        /// How many committed batches' acknowledgements may wait for the broker while the next batch is committed.
+        public var acknowledgementsInFlight: Int
 
         /// The defaults: batches of up to 1,000 messages without lingering, ticks every second, stale after
-        /// 10 minutes, 3 s for the last acknowledgements on shutdown, registry changes picked up every 5 s.
+        /// 10 minutes, 3 s for the last acknowledgements on shutdown, registry changes picked up every 5 s, four
+        /// batches' acknowledgements in flight.
         public init(maximumBatchMessages: Int = 1000, linger: Duration = .zero,
                     tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600),
-                    shutdownAcknowledgementWait: Duration = .seconds(3), registryRefreshInterval: Duration = .seconds(5)) {
+                    shutdownAcknowledgementWait: Duration = .seconds(3), registryRefreshInterval: Duration = .seconds(5),
+                    acknowledgementsInFlight: Int = 4) {
             self.maximumBatchMessages = maximumBatchMessages
             self.linger = linger
             self.tickInterval = tickInterval
             self.staleAfter = staleAfter
             self.shutdownAcknowledgementWait = shutdownAcknowledgementWait
             self.registryRefreshInterval = registryRefreshInterval
+            self.acknowledgementsInFlight = max(1, acknowledgementsInFlight)
         }
     }
 
@@ -86,7 +91,9 @@ public struct IngestService: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Parsing here overlaps decoding with the flusher's database work.
-                for try await message in client.messages { buffer.append(Parsed(message: message, meaning: IncomingMessage.parse(message, topics: topics))) }
+                for try await messages in client.messageBatches() {
+                    buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, topics: topics)) })
+                }
             }
             group.addTask { try await flushLoop(buffer, client: client) }
             group.addTask { try await tickLoop() }
@@ -112,16 +119,29 @@ public struct IngestService: Service {
     /// Group commit: each batch is what arrived while the previous one was being committed (up to
     /// `maximumBatchMessages`), so a quiet hub commits a message as soon as it arrives and a busy one in large
     /// batches, without a timer adding latency.
+    ///
+    /// A batch's acknowledgements are published while the next batch is committed (at most
+    /// `acknowledgementsInFlight` batches' worth waiting for the broker): waiting for the broker's PUBACKs before
+    /// committing again would leave the database idle for a round trip through a busy broker on every batch.
     private func flushLoop(_ buffer: MessageBuffer, client: MQTTClient) async throws {
-        while !Task.isCancelled {
-            let batch = await buffer.next(limit: settings.maximumBatchMessages)
-            guard !batch.isEmpty else { continue }
-            // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is cheaper.
-            // Waiting for the broker to take the acknowledgements is cancellable: a hung broker must not hold up
-            // shutdown.
-            let acknowledgements = try await Task { try await commit(batch) }.value
-            try await acknowledge(acknowledgements, client: client)
-            if settings.linger > .zero, batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.linger) }
+        try await withThrowingTaskGroup(of: Void.self) { acknowledging in
+            var inFlight = 0
+            while !Task.isCancelled {
+                let batch = await buffer.next(limit: settings.maximumBatchMessages)
+                guard !batch.isEmpty else { continue }
+                // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is
+                // cheaper. Waiting for the broker to take the acknowledgements is cancellable: a hung broker must
+                // not hold up shutdown.
+                let acknowledgements = try await Task { try await commit(batch) }.value
+                if inFlight == settings.acknowledgementsInFlight {
+                    try await acknowledging.next()
+                    inFlight -= 1
+                }
+                acknowledging.addTask { try await acknowledge(acknowledgements, client: client) }
+                inFlight += 1
+                if settings.linger > .zero, batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.linger) }
+            }
+            try await acknowledging.waitForAll()
         }
     }
 
@@ -232,9 +252,9 @@ final class MessageBuffer: Sendable {
 
     private let state = Mutex(State())
 
-    func append(_ message: Parsed) {
+    func append(_ messages: [Parsed]) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.messages.append(message)
+            state.messages.append(contentsOf: messages)
             defer { state.waiter = nil }
             return state.waiter
         }

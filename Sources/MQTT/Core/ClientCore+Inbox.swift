@@ -71,6 +71,22 @@ extension ClientCore {
         }
     }
 
+    /// Every buffered message up to `limit`, waiting for one when none is buffered; empty once the client has been
+    /// closed; throws the reason when the connection ended for good. One call for many messages: a busy subscriber
+    /// pays for one wake-up per batch, not per message.
+    func nextMessages(limit: Int) async throws -> [MQTTMessage] {
+        guard let first = try await nextMessage() else { return [] }
+        var batch = [first]
+        state.withLock { state in
+            while batch.count < limit, let message = state.inbox.popFirst() { batch.append(message) }
+            if state.producerIsWaiting, state.inbox.count <= bufferLowWater {
+                state.producerIsWaiting = false
+                producerGate.signal()
+            }
+        }
+        return batch
+    }
+
     /// A buffered message (waking the loop thread once there is room again), the end of the sequence, or nil
     /// when the caller has to wait.
     private func takeReady(_ state: inout State) -> Result<MQTTMessage?, any Error>? {
