@@ -70,10 +70,12 @@ let package = Package(
         ]),
         /// A real Mosquitto broker on a free loopback port, for the tests that need one.
         .target(name: "BrokerSupport", path: "Tests/BrokerSupport"),
-        .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols"]),
-        .testTarget(name: "VitalsTests", dependencies: ["Vitals"]),
+        /// What several test targets share that is not about a broker: a seeded random generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols", "TestSupport"]),
+        .testTarget(name: "VitalsTests", dependencies: ["Vitals", "TestSupport"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "Fleet", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),

@@ -1,4 +1,5 @@
 @testable import DeviceProtocols
+import TestSupport
 
 /// Random *valid* values of every format, for round trips and as seeds for mutation.
 enum Generate {
