@@ -92,7 +92,7 @@ public struct IngestService: Service {
             group.addTask {
                 // Parsing here overlaps decoding with the flusher's database work.
                 for try await messages in client.messageBatches() {
-                    buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, topics: topics)) })
+                    await buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, topics: topics)) })
                 }
             }
             group.addTask { try await flushLoop(buffer, client: client) }
@@ -243,36 +243,70 @@ struct Parsed: Sendable {
 }
 
 /// Messages received and not yet committed; the MQTT reader appends, the flusher takes them in batches, waiting
-/// when there are none.
+/// when there are none. Bounded: a reader that finds it full waits for the flusher, so a hub catching up on a large
+/// backlog lets the broker hold it (libmosquitto stops reading the socket) instead of holding it all in memory.
 final class MessageBuffer: Sendable {
     private struct State {
         var messages: [Parsed] = []
-        var waiter: CheckedContinuation<Void, Never>?
+        var consumer: CheckedContinuation<Void, Never>?
+        var producer: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
+    /// The reader waits while this many messages are buffered.
+    let capacity: Int
 
-    func append(_ messages: [Parsed]) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+    init(capacity: Int = 20_000) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Appends `messages`, first waiting while the buffer is full (or until the task is cancelled).
+    func append(_ messages: [Parsed]) async {
+        await waitForRoom()
+        let consumer = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.messages.append(contentsOf: messages)
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.consumer = nil }
+            return state.consumer
         }
-        waiter?.resume()
+        consumer?.resume()
     }
 
     /// Up to `limit` of the oldest messages, at once; empty when there are none.
     func drain(limit: Int) -> [Parsed] {
-        state.withLock { state in
+        let (batch, producer) = state.withLock { state -> ([Parsed], CheckedContinuation<Void, Never>?) in
             let count = min(limit, state.messages.count)
-            guard count < state.messages.count else {
-                let all = state.messages
+            let batch: [Parsed]
+            if count < state.messages.count {
+                batch = Array(state.messages.prefix(count))
+                state.messages.removeFirst(count)
+            } else {
+                batch = state.messages
                 state.messages = []
-                return all
             }
-            let batch = Array(state.messages.prefix(count))
-            state.messages.removeFirst(count)
-            return batch
+            guard state.messages.count < capacity, let producer = state.producer else { return (batch, nil) }
+            state.producer = nil
+            return (batch, producer)
+        }
+        producer?.resume()
+        return batch
+    }
+
+    private func waitForRoom() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.messages.count < capacity || Task.isCancelled { return true }
+                    state.producer = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let producer = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.producer = nil }
+                return state.producer
+            }
+            producer?.resume()
         }
     }
 
@@ -292,15 +326,15 @@ final class MessageBuffer: Sendable {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
                     if !state.messages.isEmpty || Task.isCancelled { return true }
-                    state.waiter = continuation
+                    state.consumer = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
+                defer { state.consumer = nil }
+                return state.consumer
             }
             waiter?.resume()
         }
