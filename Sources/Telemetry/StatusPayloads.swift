@@ -104,10 +104,13 @@ public struct GatewayStatus: Sendable, Hashable, Codable {
     public var reportedAt: Int64?
     /// The version of the hub's ``GatewayConfiguration`` the agent has applied; absent before it received one.
     public var configVersion: Int64?
+    /// The epoch of that configuration.
+    public var configEpoch: String?
 
     /// A status in the current schema.
     public init(gateway: String, state: State, version: String? = nil, wifiLinkQuality: Int? = nil,
-                outboxDepth: Int? = nil, outboxDropped: Int? = nil, reportedAt: Int64? = nil, configVersion: Int64? = nil) {
+                outboxDepth: Int? = nil, outboxDropped: Int? = nil, reportedAt: Int64? = nil, configVersion: Int64? = nil,
+                configEpoch: String? = nil) {
         schema = Self.schemaVersion
         self.gateway = gateway
         self.state = state
@@ -117,6 +120,7 @@ public struct GatewayStatus: Sendable, Hashable, Codable {
         self.outboxDropped = outboxDropped
         self.reportedAt = reportedAt
         self.configVersion = configVersion
+        self.configEpoch = configEpoch
     }
 
     /// The payload of the gateway's last will.

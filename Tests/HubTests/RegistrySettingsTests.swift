@@ -32,16 +32,25 @@ import Vitals
         let database = temp.database
         try await database.registerDevice("oxi-1", gatewayID: "gw-1", at: origin)
         #expect(try await database.gatewayConfigurations().isEmpty, "nothing to publish before the hub sets anything")
+        #expect(try await database.gatewaysWithoutConfiguration() == ["gw-1"], "its retained configuration is to be cleared")
         let first = try await database.configureGateway("gw-1", statusInterval: .seconds(30))
-        #expect(first == GatewayConfiguration(gateway: "gw-1", version: 1, statusIntervalSeconds: 30))
+        let epoch = first.epoch
+        #expect(epoch.count == 16, "a random epoch made with the database")
+        #expect(first == GatewayConfiguration(gateway: "gw-1", epoch: epoch, version: 1, statusIntervalSeconds: 30))
         let second = try await database.configureGateway("gw-1", resendAfter: .seconds(20))
-        #expect(second == GatewayConfiguration(gateway: "gw-1", version: 2, statusIntervalSeconds: 30, resendAfterSeconds: 20),
+        #expect(second == GatewayConfiguration(gateway: "gw-1", epoch: epoch, version: 2, statusIntervalSeconds: 30, resendAfterSeconds: 20),
                 "a setting left out stays as it was")
         let third = try await database.configureGateway("gw-1", statusInterval: .agentDefault)
-        #expect(third == GatewayConfiguration(gateway: "gw-1", version: 3, resendAfterSeconds: 20), "default hands it back to the agent")
+        #expect(third == GatewayConfiguration(gateway: "gw-1", epoch: epoch, version: 3, resendAfterSeconds: 20), "default hands it back to the agent")
         #expect(try await database.gatewayConfigurations() == [third])
-        try await database.apply(GatewayStatus(gateway: "gw-1", state: .online, reportedAt: origin.millisecondsSince1970, configVersion: 3), at: origin)
+        #expect(try await database.gatewaysWithoutConfiguration().isEmpty)
+        try await database.apply(GatewayStatus(gateway: "gw-1", state: .online, reportedAt: origin.millisecondsSince1970, configVersion: 3, configEpoch: "another"), at: origin)
+        #expect(try await database.appliedConfigurationVersions().isEmpty, "version 3 of another database's epoch is not this one")
+        try await database.apply(GatewayStatus(gateway: "gw-1", state: .online, reportedAt: origin.millisecondsSince1970, configVersion: 3, configEpoch: epoch), at: origin)
         #expect(try await database.appliedConfigurationVersions() == ["gw-1": 3])
+        let other = try TemporaryDatabase()
+        try await other.database.registerDevice("oxi-2", gatewayID: "gw-1", at: origin)
+        #expect(try await other.database.configureGateway("gw-1", resendAfter: .seconds(9)).epoch != epoch, "each database its own epoch")
     }
 
     @Test func badSettingsAreRefusedNamingTheField() async throws {

@@ -40,6 +40,52 @@ import Vitals
         #expect(caughtUp, "version 2, set while the agent was away, applied when it came back")
     }
 
+    /// A hub whose database is replaced (versions count from 1 again) is not mistaken for the old one: the agent drops
+    /// the old settings when the new hub clears the retained configuration, and applies the new hub's version 1
+    /// although it had applied an old version 1.
+    @Test func aNewHubDatabaseIsNotTakenForTheOldOne() async throws {
+        try await withBroker { broker in try await Self.newDatabase(broker: broker) }
+    }
+
+    static func newDatabase(broker: Broker) async throws {
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        deployment.oximeter.serve(rate: 5)
+        let agent = Task { try await deployment.agent().run() }
+        defer { agent.cancel() }
+        var hub = Task { try await deployment.hub(alerts: AlertBook { _ in .adultHomeDefaults }).run() }
+        let old = deployment.database
+        #expect(try await eventually(within: .seconds(20)) { try await old.devices().first?.gatewayOnline == true })
+        _ = try await old.configureGateway("gw-1", statusInterval: .seconds(7))
+        #expect(try await eventually(within: .seconds(20)) { try await old.appliedConfigurationVersions()["gw-1"] == 1 })
+        hub.cancel()
+        _ = try? await hub.value
+
+        // The replacement: a new database, the same broker and client id (its persistent session carries on).
+        let fresh = try AppDatabase.open(path: deployment.directory.appendingPathComponent("hub-2.sqlite").path)
+        var logger = Logger(label: "test.hub-2")
+        logger.logLevel = .warning
+        let mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "silverwatch-hub", session: .persistent(),
+                                     reconnect: .init(initialDelay: .milliseconds(200), maximumDelay: .seconds(1)))
+        hub = Task {
+            try await IngestService(database: fresh, alerts: AlertBook { _ in .adultHomeDefaults }, mqtt: mqtt,
+                                    settings: .init(tickInterval: .milliseconds(200), registryRefreshInterval: .milliseconds(200)), logger: logger).run()
+        }
+        defer { hub.cancel() }
+        #expect(try await eventually(within: .seconds(20)) { try await fresh.devices().first?.gatewayOnline == true })
+        // The new hub has nothing for gw-1: it clears the retained settings and the agent reports none applied. Only
+        // an online status sets what the agent applied, and the first one the new hub hears is the agent's retained
+        // one with the old settings; so none applied, after a status was heard, means the agent dropped them.
+        let dropped = try await eventually(within: .seconds(20)) {
+            let state = try await fresh.appliedConfiguration(of: "gw-1")
+            return state.statusHeard && state.epoch == nil && state.version == nil
+        }
+        let state = try await fresh.appliedConfiguration(of: "gw-1")
+        #expect(dropped, "\(state)")
+        _ = try await fresh.configureGateway("gw-1", statusInterval: .seconds(11))
+        let applied = try await eventually(within: .seconds(20)) { try await fresh.appliedConfigurationVersions()["gw-1"] == 1 }
+        #expect(applied, "the new database's version 1 applied, not taken for the old version 1")
+    }
+
     /// Every reading a fleet publishes is committed and acknowledged once, and each gets a latency.
     @Test func aFleetIsAcknowledgedReadingByReading() async throws {
         try await withBroker { broker in try await Self.fleet(broker: broker) }

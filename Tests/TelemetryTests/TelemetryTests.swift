@@ -226,21 +226,22 @@ let t0: Int64 = 1_763_701_200_000
 
 @Suite struct GatewayConfigurationTests {
     @Test func theWireFormatIsExactlyAsDocumented() throws {
-        let configuration = GatewayConfiguration(gateway: "gw-0001", version: 3, statusIntervalSeconds: 30, resendAfterSeconds: 20)
+        let configuration = GatewayConfiguration(gateway: "gw-0001", epoch: "9f2c41d07ab3e816", version: 3, statusIntervalSeconds: 30, resendAfterSeconds: 20)
         let json = String(decoding: PayloadCodec.encode(configuration), as: UTF8.self)
-        #expect(json == #"{"gateway":"gw-0001","resendAfterSeconds":20,"schema":1,"statusIntervalSeconds":30,"version":3}"#)
+        #expect(json == #"{"epoch":"9f2c41d07ab3e816","gateway":"gw-0001","resendAfterSeconds":20,"schema":1,"statusIntervalSeconds":30,"version":3}"#)
         #expect(try PayloadCodec.decode(GatewayConfiguration.self, from: Array(json.utf8)).validated(gateway: "gw-0001") == configuration)
         let status = GatewayStatus(gateway: "gw-0001", state: .online, version: "0.1.0", wifiLinkQuality: 62, outboxDepth: 0, outboxDropped: 0,
-                                   reportedAt: 1_763_701_205_000, configVersion: 3)
+                                   reportedAt: 1_763_701_205_000, configVersion: 3, configEpoch: "9f2c41d07ab3e816")
         #expect(String(decoding: PayloadCodec.encode(status), as: UTF8.self)
-                == #"{"configVersion":3,"gateway":"gw-0001","outboxDepth":0,"outboxDropped":0,"reportedAt":1763701205000,"schema":1,"state":"online","version":"0.1.0","wifiLinkQuality":62}"#)
+                == #"{"configEpoch":"9f2c41d07ab3e816","configVersion":3,"gateway":"gw-0001","outboxDepth":0,"outboxDropped":0,"reportedAt":1763701205000,"schema":1,"state":"online","version":"0.1.0","wifiLinkQuality":62}"#)
     }
 
     @Test(arguments: [
-        (GatewayConfiguration(gateway: "gw-2", version: 1), "gateway"),
-        (GatewayConfiguration(gateway: "gw-1", version: 0), "version"),
-        (GatewayConfiguration(gateway: "gw-1", version: 1, statusIntervalSeconds: 4), "statusIntervalSeconds"),
-        (GatewayConfiguration(gateway: "gw-1", version: 1, resendAfterSeconds: 3601), "resendAfterSeconds"),
+        (GatewayConfiguration(gateway: "gw-2", epoch: "e1", version: 1), "gateway"),
+        (GatewayConfiguration(gateway: "gw-1", epoch: "e1", version: 0), "version"),
+        (GatewayConfiguration(gateway: "gw-1", epoch: "e1", version: 1, statusIntervalSeconds: 4), "statusIntervalSeconds"),
+        (GatewayConfiguration(gateway: "gw-1", epoch: "e1", version: 1, resendAfterSeconds: 3601), "resendAfterSeconds"),
+        (GatewayConfiguration(gateway: "gw-1", epoch: "", version: 1), "epoch"),
     ])
     func unusableConfigurationsNameTheField(configuration: GatewayConfiguration, field: String) {
         do {

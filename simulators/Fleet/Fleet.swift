@@ -160,7 +160,9 @@ public struct Fleet: Sendable {
                         ReadingBatch.Entry(seq: Int64(seq + 2), kind: VitalKind.pulseRate.rawValue, value: vitals.heartRate.rounded(),
                                            unit: "/min", measuredAt: measuredAt, receivedAt: measuredAt),
                     ]
-                    let sent = clock.now
+                    // Timed from when the message was due, not when it went out: a broker that slows the fleet
+                    // down must show in the latencies, not hide in a late start (coordinated omission).
+                    let sent = next
                     ledger.pending.withLock { pending in
                         for entry in readings { pending[UInt64(entry.seq)] = (sent, measuredAt) }
                     }

@@ -167,17 +167,22 @@ public struct AgentService: Sendable {
                     logger.warning("unreadable acknowledgement", metadata: ["error": "\(error)"])
                 }
             } else if message.topic == configTopic {
-                let hubConfiguration: GatewayConfiguration
-                do {
-                    hubConfiguration = try PayloadCodec.decode(GatewayConfiguration.self, from: message.payload).validated(gateway: configuration.gateway)
-                } catch {
-                    logger.warning("unusable configuration from the hub; keeping the current one", metadata: ["error": "\(error)"])
-                    continue
+                let values: AppliedConfiguration.Values?
+                if message.payload.isEmpty {
+                    values = applied.clear()
+                } else {
+                    do {
+                        values = applied.apply(try PayloadCodec.decode(GatewayConfiguration.self, from: message.payload).validated(gateway: configuration.gateway))
+                    } catch {
+                        logger.warning("unusable configuration from the hub; keeping the current one", metadata: ["error": "\(error)"])
+                        continue
+                    }
                 }
-                guard let values = applied.apply(hubConfiguration) else { continue }
+                guard let values else { continue }
                 await outbox.setResendAfter(values.resendAfter)
                 logger.info("configuration from the hub applied", metadata: [
-                    "version": "\(hubConfiguration.version)", "statusInterval": "\(values.statusInterval)", "resendAfter": "\(values.resendAfter)"])
+                    "version": "\(values.version.map(String.init) ?? "none: the file's settings")", "statusInterval": "\(values.statusInterval)",
+                    "resendAfter": "\(values.resendAfter)"])
                 try await publishStatuses(client, board: board, all: true)
             }
         }
@@ -223,7 +228,7 @@ public struct AgentService: Sendable {
         guard all else { return }
         let gateway = GatewayStatus(gateway: configuration.gateway, state: .online, version: version,
                                     outboxDepth: await outbox.depth, outboxDropped: try await outbox.dropped, reportedAt: now,
-                                    configVersion: applied.current.version)
+                                    configVersion: applied.current.version, configEpoch: applied.current.epoch)
         try await client.publish(topic: topics.topic(.gatewayStatus(gateway: configuration.gateway)), payload: PayloadCodec.encode(gateway),
                                  qos: .atLeastOnce, retain: true)
     }

@@ -101,10 +101,12 @@ extension AppDatabase {
                   statusChangedAt = CASE WHEN online != ? THEN ? ELSE statusChangedAt END,
                   online = ?, version = COALESCE(?, version), wifiLinkQuality = COALESCE(?, wifiLinkQuality),
                   outboxDepth = COALESCE(?, outboxDepth), outboxDropped = COALESCE(?, outboxDropped),
-                  appliedConfigVersion = COALESCE(?, appliedConfigVersion)
+                  appliedConfigVersion = CASE WHEN ? = 'online' THEN ? ELSE appliedConfigVersion END,
+                  appliedConfigEpoch = CASE WHEN ? = 'online' THEN ? ELSE appliedConfigEpoch END
                 WHERE id = ?
                 """, arguments: [status.state == .online, now, status.state == .online, status.version, status.wifiLinkQuality,
-                                 status.outboxDepth, status.outboxDropped, status.configVersion, status.gateway])
+                                 status.outboxDepth, status.outboxDropped, status.state.rawValue, status.configVersion,
+                                 status.state.rawValue, status.configEpoch, status.gateway])
         }
     }
 
@@ -152,24 +154,44 @@ extension AppDatabase {
     }
 
     static func gatewayConfigurations(_ db: Database, gatewayID: String?) throws -> [GatewayConfiguration] {
-        try Row.fetchAll(db, sql: """
+        let epoch = try String.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'configurationEpoch'") ?? "unknown"
+        return try Row.fetchAll(db, sql: """
             SELECT id, configVersion, statusIntervalSeconds, resendAfterSeconds FROM gateway
             WHERE configVersion > 0 AND (? IS NULL OR id = ?) ORDER BY id
             """, arguments: [gatewayID, gatewayID]).map { row in
-            GatewayConfiguration(gateway: row["id"], version: row["configVersion"], statusIntervalSeconds: row["statusIntervalSeconds"],
+            GatewayConfiguration(gateway: row["id"], epoch: epoch, version: row["configVersion"], statusIntervalSeconds: row["statusIntervalSeconds"],
                                  resendAfterSeconds: row["resendAfterSeconds"])
         }
     }
 
-    /// The configuration version each gateway's agent last reported having applied.
+    /// The configuration version each gateway's agent last reported having applied, of this database's epoch.
     public func appliedConfigurationVersions() async throws -> [String: Int64] {
         try await writer.read { db in
             var versions: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, appliedConfigVersion FROM gateway WHERE appliedConfigVersion IS NOT NULL") {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, appliedConfigVersion FROM gateway
+                WHERE appliedConfigVersion IS NOT NULL AND appliedConfigEpoch = (SELECT value FROM hubSetting WHERE key = 'configurationEpoch')
+                """) {
                 versions[row["id"]] = row["appliedConfigVersion"]
             }
             return versions
         }
+    }
+
+    /// What a gateway's agent last reported about the hub's configuration (whichever database's epoch it is of),
+    /// and whether an online status has been heard from it at all.
+    public func appliedConfiguration(of gatewayID: String) async throws -> (statusHeard: Bool, epoch: String?, version: Int64?) {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT version, appliedConfigEpoch, appliedConfigVersion FROM gateway WHERE id = ?",
+                                             arguments: [gatewayID]) else { return (false, nil, nil) }
+            return ((row["version"] as String?) != nil, row["appliedConfigEpoch"], row["appliedConfigVersion"])
+        }
+    }
+
+    /// The gateways the hub knows that it has set no configuration for: their retained configuration topic is
+    /// cleared, so an agent does not keep settings from an earlier database.
+    public func gatewaysWithoutConfiguration() async throws -> [String] {
+        try await writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM gateway WHERE configVersion = 0 ORDER BY id") }
     }
 
     /// Sets a device's own inactivity timeout (how long without any message before it counts as offline), or

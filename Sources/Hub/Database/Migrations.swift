@@ -126,6 +126,16 @@ enum Migrations {
                 t.add(column: "appliedConfigVersion", .integer)
             }
         }
+        migrator.registerMigration("v4: configuration epoch") { db in
+            // This database's identity in gateway configurations: versions restart at 1 in a new database, and an
+            // agent must not take a new version 3 for the old one it applied.
+            try db.create(table: "hubSetting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.execute(sql: "INSERT INTO hubSetting (key, value) VALUES ('configurationEpoch', lower(hex(randomblob(8))))")
+            try db.alter(table: "gateway") { t in t.add(column: "appliedConfigEpoch", .text) }
+        }
         return migrator
     }
 }

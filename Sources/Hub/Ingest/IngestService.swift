@@ -88,6 +88,7 @@ public struct IngestService: Service {
         _ = try await client.subscribe(topics.hubSubscriptions.map { ($0, QoS.atLeastOnce) })
         logger.info("ingest subscribed", metadata: ["filters": "\(topics.hubSubscriptions)"])
         let buffer = MessageBuffer()
+        let unconfirmed = UnconfirmedAcknowledgements()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Parsing here overlaps decoding with the flusher's database work.
@@ -95,7 +96,7 @@ public struct IngestService: Service {
                     await buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, topics: topics)) })
                 }
             }
-            group.addTask { try await flushLoop(buffer, client: client) }
+            group.addTask { try await flushLoop(buffer, unconfirmed: unconfirmed, client: client) }
             group.addTask { try await tickLoop() }
             group.addTask { try await registryLoop(client) }
             do {
@@ -103,16 +104,22 @@ public struct IngestService: Service {
             } catch is CancellationError {}
             group.cancelAll()
         }
-        // The messages in hand when shutdown began are committed, in a task shutdown does not cancel, and
-        // acknowledged if the broker answers within a few seconds: a broker that hangs must not keep the hub from
-        // stopping, and what goes unacknowledged the gateways send again (stored once, acknowledged then).
-        let acknowledgements = try await Task { try await commit(buffer.drain(limit: .max)) }.value
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await acknowledge(acknowledgements, client: client) }
-            group.addTask { try? await Task.sleep(for: settings.shutdownAcknowledgementWait) }
-            await group.next()
-            group.cancelAll()
-        }
+        // The messages in hand when shutdown began are committed, in a task shutdown does not cancel. Their
+        // acknowledgements, and those of earlier batches the broker had not yet taken, are published in a task
+        // shutdown does not cancel either, for at most `shutdownAcknowledgementWait`: a broker that hangs must not keep
+        // the hub from stopping, and what goes unacknowledged the gateways send again (stored once, acknowledged then).
+        let last = try await Task { try await commit(buffer.drain(limit: .max)) }.value
+        let due = unconfirmed.all(adding: last)
+        let wait = settings.shutdownAcknowledgementWait
+        logger.info("acknowledging before stopping", metadata: ["acknowledgements": "\(due.values.reduce(0) { $0 + $1.count })", "wait": "\(wait)"])
+        await Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await acknowledge(due, client: client) }
+                group.addTask { try? await Task.sleep(for: wait) }
+                await group.next()
+                group.cancelAll()
+            }
+        }.value
         logger.info("ingest stopped", metadata: ["committed": "\(counters.committedReadings)"])
     }
 
@@ -123,7 +130,7 @@ public struct IngestService: Service {
     /// A batch's acknowledgements are published while the next batch is committed (at most
     /// `acknowledgementsInFlight` batches' worth waiting for the broker): waiting for the broker's PUBACKs before
     /// committing again would leave the database idle for a round trip through a busy broker on every batch.
-    private func flushLoop(_ buffer: MessageBuffer, client: MQTTClient) async throws {
+    private func flushLoop(_ buffer: MessageBuffer, unconfirmed: UnconfirmedAcknowledgements, client: MQTTClient) async throws {
         try await withThrowingTaskGroup(of: Void.self) { acknowledging in
             var inFlight = 0
             while !Task.isCancelled {
@@ -137,7 +144,11 @@ public struct IngestService: Service {
                     try await acknowledging.next()
                     inFlight -= 1
                 }
-                acknowledging.addTask { try await acknowledge(acknowledgements, client: client) }
+                let id = unconfirmed.add(acknowledgements)
+                acknowledging.addTask {
+                    try await acknowledge(acknowledgements, client: client)
+                    unconfirmed.remove(id)
+                }
                 inFlight += 1
                 if settings.linger > .zero, batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.linger) }
             }
@@ -156,11 +167,18 @@ public struct IngestService: Service {
     }
 
     /// Publishes each gateway's configuration, retained, when this connection has not yet published its current
-    /// version (so every configuration is published again after a reconnect, in case the broker lost it), and
-    /// hands device inactivity timeouts to the technical alarms.
+    /// version (so every configuration is published again after a reconnect, in case the broker lost it), clears
+    /// the retained configuration of gateways the hub has none for, and hands device inactivity timeouts to the
+    /// technical alarms.
     private func registryLoop(_ client: MQTTClient) async throws {
         var published: [String: Int64] = [:]
+        var cleared: Set<String> = []
         while !Task.isCancelled {
+            // An empty retained message clears what an earlier database may have left on the topic.
+            for gateway in try await database.gatewaysWithoutConfiguration() where !cleared.contains(gateway) {
+                try await client.publish(topic: topics.topic(.configuration(gateway: gateway)), payload: [], qos: .atLeastOnce, retain: true)
+                cleared.insert(gateway)
+            }
             for configuration in try await database.gatewayConfigurations() where published[configuration.gateway] != configuration.version {
                 try await client.publish(topic: topics.topic(.configuration(gateway: configuration.gateway)),
                                          payload: PayloadCodec.encode(configuration), qos: .atLeastOnce, retain: true)
@@ -233,6 +251,34 @@ public struct IngestService: Service {
             }
             try await group.waitForAll()
         }
+    }
+}
+
+/// Acknowledgements of committed batches that the broker has not yet taken: published again on shutdown, when the
+/// tasks publishing them have been cancelled. Publishing one twice is harmless (the agent deletes what it names).
+final class UnconfirmedAcknowledgements: Sendable {
+    private let pending = Mutex<(next: Int, batches: [Int: [String: [Acknowledgement]]])>((0, [:]))
+
+    func add(_ acknowledgements: [String: [Acknowledgement]]) -> Int {
+        pending.withLock { state in
+            state.next += 1
+            state.batches[state.next] = acknowledgements
+            return state.next
+        }
+    }
+
+    func remove(_ id: Int) {
+        _ = pending.withLock { $0.batches.removeValue(forKey: id) }
+    }
+
+    /// Every unconfirmed acknowledgement, oldest batch first, followed by `last`'s.
+    func all(adding last: [String: [Acknowledgement]]) -> [String: [Acknowledgement]] {
+        let batches = pending.withLock { $0.batches.sorted { $0.key < $1.key }.map(\.value) }
+        var merged: [String: [Acknowledgement]] = [:]
+        for batch in batches + [last] {
+            for (gateway, acks) in batch { merged[gateway, default: []] += acks }
+        }
+        return merged
     }
 }
 
