@@ -4,6 +4,7 @@ import Foundation
 import Hub
 import Logging
 import MQTT
+import Telemetry
 import Testing
 import Vitals
 
@@ -110,5 +111,43 @@ import Vitals
         let stored = try await deployment.database.storedSequences(device: fleet.gatewayID(0) + "-oximeter")
         #expect(stored.count == report.readings / 3, "stored once each: \(stored.count) of \(report.readings / 3)")
         #expect(Set(stored).count == stored.count)
+    }
+}
+
+/// A backlog far larger than the hub's buffers drains completely: the hub keeps reading from MQTT while it
+/// commits, so libmosquitto's thread, which also carries the PUBACKs of the hub's acknowledgements, never stops.
+/// (A bounded buffer between reader and committer once deadlocked here.)
+@Suite struct BacklogTests {
+    @Test func aLargeBacklogDrainsCompletely() async throws {
+        try await withBroker(.init(maxQueuedMessages: 100_000)) { broker in try await Self.backlog(broker: broker) }
+    }
+
+    static func backlog(broker: Broker) async throws {
+        let deployment = try await Deployment(brokerPort: broker.port, rules: .adultHomeDefaults)
+        // The hub's persistent session exists, then the hub goes away while a gateway publishes 45,000 messages: more
+        // than the 10,000 the MQTT client buffers and the 20,000 the bounded buffer that deadlocked held.
+        var hub = Task { try await deployment.hub(alerts: AlertBook { _ in .adultHomeDefaults }).run() }
+        // Long enough to connect and subscribe (nothing tells when it has).
+        try await Task.sleep(for: .seconds(2))
+        hub.cancel()
+        _ = try? await hub.value
+        let count = 45_000
+        var logger = Logger(label: "test.load")
+        logger.logLevel = .warning
+        let topic = TopicTree().topic(.readings(gateway: "gw-load", device: "dev-load"))
+        let start = Int64(1_800_000_000_000)
+        try await MQTTClient.withConnection(MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "gw-load"), logger: logger) { client in
+            for index in 0..<count {
+                let entry = ReadingBatch.Entry(seq: Int64(index + 1), kind: "spo2", value: 97, unit: "%", measuredAt: start + Int64(index) * 1000,
+                                               receivedAt: start + Int64(index) * 1000)
+                try await client.publish(topic: topic, payload: PayloadCodec.encode(ReadingBatch(gateway: "gw-load", device: "dev-load", readings: [entry])))
+            }
+        }
+        hub = Task { try await deployment.hub(alerts: AlertBook { _ in .adultHomeDefaults }).run() }
+        defer { hub.cancel() }
+        let database = deployment.database
+        let drained = try await eventually(within: .seconds(120)) { try await database.storedSequences(device: "dev-load").count == count }
+        let stored = try await database.storedSequences(device: "dev-load").count
+        #expect(drained, "stored \(stored) of \(count)")
     }
 }

@@ -13,11 +13,15 @@ enum IncomingMessage: Sendable {
 
     /// Parses and validates `message` against `topics`.
     static func parse(_ message: MQTTMessage, topics: TopicTree) -> IncomingMessage {
+        parse(message, route: Result { () throws(PayloadError) in try topics.route(of: message.topic) })
+    }
+
+    /// Parses and validates `message`, whose topic has been routed already (see ``RouteCache``).
+    static func parse(_ message: MQTTMessage, route routing: Result<TopicTree.Route, PayloadError>) -> IncomingMessage {
         let route: TopicTree.Route
-        do {
-            route = try topics.route(of: message.topic)
-        } catch {
-            return .rejected(gatewayID: nil, deviceID: nil, sequences: [], error: error)
+        switch routing {
+        case .success(let found): route = found
+        case .failure(let error): return .rejected(gatewayID: nil, deviceID: nil, sequences: [], error: error)
         }
         switch route {
         case .readings(let gateway, let device):
@@ -49,5 +53,27 @@ enum IncomingMessage: Sendable {
             let error = PayloadError(field: "topic", reason: "\(message.topic) is written by the hub, not read by it")
             return .rejected(gatewayID: gateway, deviceID: nil, sequences: [], error: error)
         }
+    }
+}
+
+/// The routes of topics seen before: a busy hub receives the same few topics per device over and over, and parsing
+/// each one anew was a noticeable share of its work. Owned by the one task that reads messages; forgets everything
+/// when it holds `limit` topics (ids come and go).
+struct RouteCache {
+    private var routes: [String: Result<TopicTree.Route, PayloadError>] = [:]
+    let topics: TopicTree
+    let limit: Int
+
+    init(topics: TopicTree, limit: Int = 100_000) {
+        self.topics = topics
+        self.limit = limit
+    }
+
+    mutating func route(of topic: String) -> Result<TopicTree.Route, PayloadError> {
+        if let known = routes[topic] { return known }
+        let routing = Result { () throws(PayloadError) in try topics.route(of: topic) }
+        if routes.count >= limit { routes.removeAll(keepingCapacity: true) }
+        routes[topic] = routing
+        return routing
     }
 }

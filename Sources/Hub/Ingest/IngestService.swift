@@ -92,8 +92,9 @@ public struct IngestService: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Parsing here overlaps decoding with the flusher's database work.
+                var routes = RouteCache(topics: topics)
                 for try await messages in client.messageBatches() {
-                    await buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, topics: topics)) })
+                    buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, route: routes.route(of: $0.topic))) })
                 }
             }
             group.addTask { try await flushLoop(buffer, unconfirmed: unconfirmed, client: client) }
@@ -289,26 +290,21 @@ struct Parsed: Sendable {
 }
 
 /// Messages received and not yet committed; the MQTT reader appends, the flusher takes them in batches, waiting
-/// when there are none. Bounded: a reader that finds it full waits for the flusher, so a hub catching up on a large
-/// backlog lets the broker hold it (libmosquitto stops reading the socket) instead of holding it all in memory.
+/// when there are none.
+///
+/// Not bounded, on purpose: the reader must never wait here. If it did, libmosquitto's loop thread would fill the
+/// client's own buffer and stop, and with it the PUBACKs of the hub's acknowledgements, which the flusher waits for
+/// before taking more: a deadlock (a bounded version of this buffer hung the ingest benchmark at 84,000 readings).
+/// What bounds it is the broker's queue for the hub's session and the flusher's pace.
 final class MessageBuffer: Sendable {
     private struct State {
         var messages: [Parsed] = []
         var consumer: CheckedContinuation<Void, Never>?
-        var producer: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
-    /// The reader waits while this many messages are buffered.
-    let capacity: Int
 
-    init(capacity: Int = 20_000) {
-        self.capacity = max(1, capacity)
-    }
-
-    /// Appends `messages`, first waiting while the buffer is full (or until the task is cancelled).
-    func append(_ messages: [Parsed]) async {
-        await waitForRoom()
+    func append(_ messages: [Parsed]) {
         let consumer = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.messages.append(contentsOf: messages)
             defer { state.consumer = nil }
@@ -319,40 +315,16 @@ final class MessageBuffer: Sendable {
 
     /// Up to `limit` of the oldest messages, at once; empty when there are none.
     func drain(limit: Int) -> [Parsed] {
-        let (batch, producer) = state.withLock { state -> ([Parsed], CheckedContinuation<Void, Never>?) in
+        state.withLock { state in
             let count = min(limit, state.messages.count)
-            let batch: [Parsed]
-            if count < state.messages.count {
-                batch = Array(state.messages.prefix(count))
-                state.messages.removeFirst(count)
-            } else {
-                batch = state.messages
+            guard count < state.messages.count else {
+                let all = state.messages
                 state.messages = []
+                return all
             }
-            guard state.messages.count < capacity, let producer = state.producer else { return (batch, nil) }
-            state.producer = nil
-            return (batch, producer)
-        }
-        producer?.resume()
-        return batch
-    }
-
-    private func waitForRoom() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.messages.count < capacity || Task.isCancelled { return true }
-                    state.producer = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let producer = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.producer = nil }
-                return state.producer
-            }
-            producer?.resume()
+            let batch = Array(state.messages.prefix(count))
+            state.messages.removeFirst(count)
+            return batch
         }
     }
 
