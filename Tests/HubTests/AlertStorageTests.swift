@@ -49,6 +49,18 @@ import Vitals
         #expect(stored.contains { $0.cause == "NEWS2" && $0.priority == .medium })
     }
 
+    /// A gateway catching up after an outage sends readings measured 20 minutes ago: while they keep arriving the
+    /// hub does not call the data stale (which would flip the alert between present and indeterminate between every
+    /// two replayed readings); once they stop arriving, it does.
+    @Test func readingsArrivingLateAreNotJudgedStaleWhileTheyArrive() async throws {
+        let (temp, book, _) = try await Self.setUp()
+        _ = try await temp.database.commit([try batch(values: Array(repeating: 86, count: 61))], receivedAt: at(1200), alerts: book)
+        let catchingUp = book.tick(now: at(1202), staleAfter: .seconds(600))
+        #expect(!catchingUp.actions.contains { $0.action.alert?.condition == .indeterminate }, "readings arrived 2 s ago: not stale")
+        let silent = book.tick(now: at(1210), staleAfter: .seconds(600))
+        #expect(silent.actions.contains { $0.action.alert?.condition == .indeterminate }, "nothing arrived for 10 s: the 20-minute-old data is stale")
+    }
+
     @Test func redeliveredReadingsAreNotEvaluatedTwice() async throws {
         let (temp, book, patient) = try await Self.setUp()
         let db = temp.database

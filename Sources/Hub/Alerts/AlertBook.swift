@@ -17,6 +17,10 @@ public final class AlertBook: Sendable {
     }
 
     private let states: Mutex<[Int64: PatientAlerting]>
+    /// When readings of each patient last arrived (wall clock), to tell a gateway catching up from silence.
+    private let arrivals = Mutex<[Int64: Date]>([:])
+    /// A patient whose readings arrived this recently is not judged for stale data on a tick.
+    public static let arrivalGrace: Duration = .seconds(5)
     private let rules: @Sendable (Int64) -> RuleSet
     private let policy: AlertPolicy
 
@@ -38,8 +42,17 @@ public final class AlertBook: Sendable {
     ///
     /// One commit holds batches from several devices, each in its own time order: NEWS2 combines vitals from
     /// different devices, so they are evaluated in measurement order (ties in the order received), not batch by batch.
-    public func evaluate(_ stored: [StoredReading]) -> Evaluation {
+    ///
+    /// `arrivedAt` is when the hub received them (wall clock): a tick does not judge a patient's data stale while
+    /// readings keep arriving, however long ago they were measured.
+    public func evaluate(_ stored: [StoredReading], arrivedAt: Date? = nil) -> Evaluation {
         var evaluation = Evaluation()
+        if let arrivedAt {
+            let patients = Set(stored.compactMap(\.patientID))
+            arrivals.withLock { arrivals in
+                for patient in patients { arrivals[patient] = max(arrivals[patient] ?? arrivedAt, arrivedAt) }
+            }
+        }
         let ordered = stored.enumerated().sorted { lhs, rhs in
             lhs.element.reading.measuredAt != rhs.element.reading.measuredAt
                 ? lhs.element.reading.measuredAt < rhs.element.reading.measuredAt : lhs.offset < rhs.offset
@@ -59,9 +72,11 @@ public final class AlertBook: Sendable {
     public func tick(now: Date, staleAfter: Duration) -> Evaluation {
         var evaluation = Evaluation()
         let snapshot = states.withLock { $0 }
+        let arrivals = arrivals.withLock { $0 }
         for (patientID, state) in snapshot.sorted(by: { $0.key < $1.key }) {
             var alerting = state
-            let actions = alerting.tick(now: now, staleAfter: staleAfter)
+            let arriving = arrivals[patientID].map { now.duration(since: $0) < Self.arrivalGrace } ?? false
+            let actions = alerting.tick(now: now, staleAfter: staleAfter, judgingStaleness: !arriving)
             guard !actions.isEmpty else { continue }
             evaluation.actions += actions.map { (patientID, $0) }
             evaluation.states[patientID] = alerting

@@ -20,7 +20,7 @@ extension AppDatabase {
         let (outcome, evaluation) = try await writer.write { db -> (CommitOutcome, AlertBook.Evaluation?) in
             let outcome = try Self.storeReadings(batches, db, at: now)
             guard let alerts else { return (outcome, nil) }
-            let evaluation = alerts.evaluate(outcome.stored)
+            let evaluation = alerts.evaluate(outcome.stored, arrivedAt: receivedAt)
             try Self.store(evaluation.actions, db, at: now)
             return (outcome, evaluation)
         }

@@ -58,14 +58,21 @@ public struct PatientAlerting: Sendable {
     /// Marks rules whose vital has had no reading for `staleAfter` as indeterminate, lets NEWS2 readings go stale and
     /// its alert clear (by the tracker's own freshness and clearing times, not `staleAfter`), and lets snoozes
     /// expire and unacknowledged alerts escalate.
-    public mutating func tick(now: Date, staleAfter: Duration) -> [AlertStateMachine.Action] {
+    ///
+    /// `judgingStaleness` false skips the data's age (rules and NEWS2) and only lets the alerts' own timers run: for a
+    /// patient whose readings are arriving but measured a while ago (a gateway catching up after an outage), "no
+    /// recent data" is not true, and judging it against the wall clock would turn alerts indeterminate between
+    /// every two replayed readings.
+    public mutating func tick(now: Date, staleAfter: Duration, judgingStaleness: Bool = true) -> [AlertStateMachine.Action] {
         var actions: [AlertStateMachine.Action] = []
-        for id in trackers.keys.sorted() {
-            if let change = trackers[id]?.checkStaleness(now: now, staleAfter: staleAfter) {
-                actions.append(apply(change))
+        if judgingStaleness {
+            for id in trackers.keys.sorted() {
+                if let change = trackers[id]?.checkStaleness(now: now, staleAfter: staleAfter) {
+                    actions.append(apply(change))
+                }
             }
+            if let change = earlyWarning.tick(now: now) { actions.append(apply(change)) }
         }
-        if let change = earlyWarning.tick(now: now) { actions.append(apply(change)) }
         for cause in machines.keys.sorted(by: { $0.description < $1.description }) {
             actions.append(machines[cause]?.tick(now: now) ?? .none)
         }
