@@ -76,8 +76,7 @@ import Vitals
         let db = temp.database
         _ = try await db.commit([try batch(values: Array(repeating: 86, count: 61))], receivedAt: at(61), alerts: book)
         #expect(book.nextDeadline == at(180))
-        let tick = book.tick(now: at(180), staleAfter: .seconds(600))
-        try await db.commit(tick, to: book, at: at(180))
+        try await db.commitTick(of: book, at: at(180), staleAfter: .seconds(600))
         let alert = try #require(try await db.openAlerts()[patient]?.first)
         #expect(alert.escalationTier == 1)
         #expect(book.nextDeadline == at(300), "the book adopted the escalated state")

@@ -137,3 +137,27 @@ struct ClientCoreTests {
         #expect(try await core.nextMessage().map { Int(fromBigEndianBytes: $0.payload) } == 5)
     }
 }
+
+@Suite("Message ids abandoned across a reconnect")
+struct AbandonedMessageIDTests {
+    /// libmosquitto reuses message ids. A re-subscription whose SUBACK was lost with its connection must not leave
+    /// its id marked abandoned: a later publish given the same id would have its PUBACK thrown away and wait forever.
+    @Test func anIDWhoseAcknowledgementCannotComeIsForgottenWhenTheConnectionIsLost() async throws {
+        let core = ClientCore(logger: testLogger, protocolVersion: .v5, bufferCapacity: 10)
+        _ = core.connectionAccepted(sessionPresent: false)
+        core.ignoreAcknowledgement(of: 7)  // a re-subscription the client made by itself
+        core.connectionClosed(code: 7, errno: 0)  // lost before its SUBACK came
+        _ = core.connectionAccepted(sessionPresent: true)
+        // Much later, id 7 again: a publish whose PUBACK arrives before its caller waits.
+        let epoch = core.currentEpoch()
+        core.acknowledged(7, .published(.success))
+        let acknowledgement = try await within(.seconds(30)) {
+            try await core.acknowledgement(for: 7, sentAt: epoch, survivesReconnect: true)
+        }
+        guard case .published(.success) = acknowledgement else {
+            Issue.record("unexpected \(acknowledgement)")
+            return
+        }
+    }
+
+}

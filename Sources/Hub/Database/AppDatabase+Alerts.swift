@@ -81,9 +81,17 @@ extension AppDatabase {
     /// Stores technical alert actions. A technical alert is found again by its cause alone (which names the device),
     /// and is filed under the patient the device is assigned to when it is raised, if any.
     public func storeTechnical(_ actions: [AlertStateMachine.Action], at time: Date) async throws {
-        guard !actions.isEmpty else { return }
+        try await storeTechnical(at: time) { actions }
+    }
+
+    /// Stores the technical alarms' actions that `compute` returns, computing them in the database writer's turn:
+    /// actions are stored in the order the alarms' state produced them, whichever task asks (a tick's "offline"
+    /// can never land after the readings that cleared it).
+    public func storeTechnical(at time: Date, computing compute: @escaping @Sendable () -> [AlertStateMachine.Action]) async throws {
         let now = time.millisecondsSince1970
         try await writer.write { db in
+            let actions = compute()
+            guard !actions.isEmpty else { return }
             var filed: [(patientID: Int64?, action: AlertStateMachine.Action)] = []
             for action in actions {
                 guard let alert = action.alert, case .technical(_, let device) = alert.cause else { continue }

@@ -14,25 +14,43 @@ extension AppDatabase {
     ///
     /// When `alerts` is given, the newly stored readings are evaluated inside the same transaction and the alert
     /// actions stored with them, so a crash can never leave readings stored (and acknowledged) whose alerts were
-    /// not; the book adopts its new state once the transaction has committed.
+    /// not; the book adopts its new state once the transaction has committed, before the database writer takes
+    /// anything else, so evaluations (these and ``commitTick(of:at:staleAfter:)``'s) always start from the state
+    /// the previous one left.
     public func commit(_ batches: [IncomingReadings], receivedAt: Date, alerts: AlertBook? = nil) async throws -> CommitOutcome {
         let now = receivedAt.millisecondsSince1970
-        let (outcome, evaluation) = try await writer.write { db -> (CommitOutcome, AlertBook.Evaluation?) in
-            let outcome = try Self.storeReadings(batches, db, at: now)
-            guard let alerts else { return (outcome, nil) }
-            let evaluation = alerts.evaluate(outcome.stored, arrivedAt: receivedAt)
-            try Self.store(evaluation.actions, db, at: now)
-            return (outcome, evaluation)
+        return try await writer.writeWithoutTransaction { db -> CommitOutcome in
+            var outcome = CommitOutcome()
+            var evaluation: AlertBook.Evaluation?
+            try db.inTransaction {
+                outcome = try Self.storeReadings(batches, db, at: now)
+                if let alerts {
+                    let evaluated = alerts.evaluate(outcome.stored, arrivedAt: receivedAt)
+                    try Self.store(evaluated.actions, db, at: now)
+                    evaluation = evaluated
+                }
+                return .commit
+            }
+            if let evaluation { alerts?.adopt(evaluation) }
+            return outcome
         }
-        if let evaluation { alerts?.adopt(evaluation) }
-        return outcome
     }
 
-    /// Stores an evaluation's alert actions (from a tick) and lets the book adopt it once committed.
-    public func commit(_ evaluation: AlertBook.Evaluation, to alerts: AlertBook, at time: Date) async throws {
-        guard !evaluation.actions.isEmpty else { return }
-        try await writer.write { db in try Self.store(evaluation.actions, db, at: time.millisecondsSince1970) }
-        alerts.adopt(evaluation)
+    /// Lets time pass for the alert book (escalations, snooze expiry, stale data): evaluates, stores the actions
+    /// and lets the book adopt them, all in the database writer's turn, so a commit of readings cannot interleave
+    /// and one of the two adopt a state built from an older one. Returns the actions stored.
+    @discardableResult
+    public func commitTick(of alerts: AlertBook, at time: Date, staleAfter: Duration) async throws -> [(patientID: Int64, action: AlertStateMachine.Action)] {
+        try await writer.writeWithoutTransaction { db in
+            let evaluation = alerts.tick(now: time, staleAfter: staleAfter)
+            guard !evaluation.actions.isEmpty else { return [] }
+            try db.inTransaction {
+                try Self.store(evaluation.actions, db, at: time.millisecondsSince1970)
+                return .commit
+            }
+            alerts.adopt(evaluation)
+            return evaluation.actions
+        }
     }
 
     static func storeReadings(_ batches: [IncomingReadings], _ db: Database, at now: Int64) throws -> CommitOutcome {

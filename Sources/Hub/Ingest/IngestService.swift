@@ -161,9 +161,8 @@ public struct IngestService: Service {
         while !Task.isCancelled {
             try await Task.sleep(for: settings.tickInterval)
             let now = Date()
-            let evaluation = alerts.tick(now: now, staleAfter: settings.staleAfter)
-            try await database.commit(evaluation, to: alerts, at: now)
-            try await database.storeTechnical(technical.tick(now: now), at: now)
+            try await database.commitTick(of: alerts, at: now, staleAfter: settings.staleAfter)
+            try await database.storeTechnical(at: now) { [technical] in technical.tick(now: now) }
         }
     }
 
@@ -217,21 +216,31 @@ public struct IngestService: Service {
         }
         let outcome = try await database.commit(readings, receivedAt: now, alerts: alerts)
         counters.committed(outcome.stored.count, duplicates: outcome.duplicates)
-        let gatewayOfDevice = Dictionary(readings.map { ($0.deviceID, $0.gatewayID) }, uniquingKeysWith: { first, _ in first })
-        var technicalActions = technical.readings(outcome.stored) { gatewayOfDevice[$0] ?? "" }
-        for status in gatewayStatuses {
-            try await database.apply(status, at: now)
-            technicalActions += technical.gatewayStatus(status, at: now)
+        // The gateway of each stored reading's device: from the batches accepted, never from one refused for
+        // naming another home's device.
+        let accepted = readings.filter { batch in
+            !outcome.refused.contains { $0.batch.gatewayID == batch.gatewayID && $0.batch.deviceID == batch.deviceID }
         }
+        let gatewayOfDevice = Dictionary(accepted.map { ($0.deviceID, $0.gatewayID) }, uniquingKeysWith: { first, _ in first })
+        for status in gatewayStatuses { try await database.apply(status, at: now) }
+        var ownedStatuses: [(DeviceStatus, String)] = []
         for (status, gateway) in deviceStatuses {
-            technicalActions += technical.deviceStatus(status, gatewayID: gateway, at: now)
             if let error = try await database.apply(status, gatewayID: gateway, at: now) {
+                // Another home's device: refused, and kept away from the technical alarms of the device's own home.
                 try await database.recordDeadLetter(gatewayID: gateway, topic: topics.topic(.deviceStatus(gateway: gateway, device: status.device)),
                                                     payload: PayloadCodec.encode(status), error: error, at: now)
                 counters.deadLetter(gateway: gateway)
+            } else {
+                ownedStatuses.append((status, gateway))
             }
         }
-        try await database.storeTechnical(technicalActions, at: now)
+        // Computed in the database writer's turn, so technical actions are stored in the order they were produced.
+        let stored = outcome.stored
+        try await database.storeTechnical(at: now) { [technical, gatewayStatuses, ownedStatuses] in
+            technical.readings(stored) { gatewayOfDevice[$0] ?? "" }
+                + gatewayStatuses.flatMap { technical.gatewayStatus($0, at: now) }
+                + ownedStatuses.flatMap { technical.deviceStatus($0.0, gatewayID: $0.1, at: now) }
+        }
         // Acknowledge only what is now durably the hub's: committed readings and dead-lettered ones.
         var acknowledgements = outcome.acknowledgements
         for item in rejected where !item.sequences.isEmpty {

@@ -9,7 +9,7 @@ extension ClientCore {
     func acknowledged(_ messageID: Int32, _ acknowledgement: Acknowledgement) {
         let continuation = state.withLock { state -> CheckedContinuation<Acknowledgement, any Error>? in
             if let pending = state.pending.removeValue(forKey: messageID) { return pending.continuation }
-            if state.abandonedMessageIDs.remove(messageID) == nil {
+            if state.abandonedMessageIDs.removeValue(forKey: messageID) == nil {
                 state.earlyAcknowledgements[messageID] = acknowledgement
             }
             return nil
@@ -26,11 +26,11 @@ extension ClientCore {
                     if let early = state.earlyAcknowledgements.removeValue(forKey: messageID) { return .success(early) }
                     if let reason = state.closedReason { return .failure(reason) }
                     if !survivesReconnect, state.epoch != epoch {
-                        state.abandonedMessageIDs.insert(messageID)
+                        // Sent on a connection that is gone: its acknowledgement cannot come.
                         return .failure(MQTTError.connectionLost)
                     }
                     if Task.isCancelled {
-                        state.abandonedMessageIDs.insert(messageID)
+                        state.abandonedMessageIDs[messageID] = survivesReconnect
                         return .failure(CancellationError())
                     }
                     state.pending[messageID] = PendingAcknowledgement(continuation: continuation, survivesReconnect: survivesReconnect)
@@ -41,7 +41,7 @@ extension ClientCore {
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Acknowledgement, any Error>? in
                 guard let pending = state.pending.removeValue(forKey: messageID) else { return nil }
-                state.abandonedMessageIDs.insert(messageID)
+                state.abandonedMessageIDs[messageID] = pending.survivesReconnect
                 return pending.continuation
             }
             continuation?.resume(throwing: CancellationError())
@@ -52,7 +52,7 @@ extension ClientCore {
     func ignoreAcknowledgement(of messageID: Int32) {
         state.withLock { state in
             if state.earlyAcknowledgements.removeValue(forKey: messageID) == nil {
-                state.abandonedMessageIDs.insert(messageID)
+                state.abandonedMessageIDs[messageID] = false
             }
         }
     }

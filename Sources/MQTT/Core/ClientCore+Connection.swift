@@ -48,6 +48,7 @@ extension ClientCore {
     func connectionClosed(code: Int32, errno: Int32) {
         let outcome = state.withLock { state in
             state.epoch += 1
+            state.abandonedMessageIDs = state.abandonedMessageIDs.filter(\.value)
             let requested = state.phase == .closing || state.closedReason != nil
             let wasConnected = if case .connected = state.phase { true } else { false }
             // libmosquitto 2.0's loop thread exits, instead of reconnecting, after a DISCONNECT from the broker

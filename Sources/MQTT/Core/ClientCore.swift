@@ -76,8 +76,11 @@ extension ClientCore {
         /// Acknowledgements that arrived before the caller registered for them (libmosquitto can call back
         /// before `mosquitto_publish` has even returned the message id).
         var earlyAcknowledgements: [Int32: Acknowledgement] = [:]
-        /// Message ids nobody waits for any more (cancelled, or re-subscriptions the client made by itself).
-        var abandonedMessageIDs: Set<Int32> = []
+        /// Message ids nobody waits for any more (cancelled, or re-subscriptions the client made by itself), with
+        /// whether their acknowledgement can still come after a reconnect (a QoS 1 publish, which libmosquitto sends
+        /// again). The others are forgotten when the connection is lost: their acknowledgement will never come, and
+        /// libmosquitto reuses message ids, so a stale entry would swallow a later operation's acknowledgement.
+        var abandonedMessageIDs: [Int32: Bool] = [:]
 
         var inbox = MessageQueue()
         var receivers: [(id: UInt64, continuation: CheckedContinuation<MQTTMessage?, any Error>)] = []
