@@ -32,7 +32,7 @@ public struct MeasurementClock: Sendable, Hashable {
     public func measuredAt(_ deviceTime: BluetoothDateTime?, clockNotSet: Bool = false, receivedAt: Date) -> (Date, usedDeviceClock: Bool) {
         guard !clockNotSet, let deviceTime, let date = date(of: deviceTime) else { return (receivedAt, false) }
         let ahead = date.timeIntervalSince(receivedAt)
-        guard ahead <= seconds(maximumFutureSkew), -ahead <= seconds(maximumAge) else { return (receivedAt, false) }
+        guard ahead <= maximumFutureSkew.inSeconds, -ahead <= maximumAge.inSeconds else { return (receivedAt, false) }
         return (date, true)
     }
 
@@ -44,11 +44,7 @@ public struct MeasurementClock: Sendable, Hashable {
         else { return nil }
         let days = Self.daysSinceEpoch(year: year, month: month, day: day)
         let local = Double(days * 86_400 + time.hour * 3600 + time.minute * 60 + time.second)
-        return Date(timeIntervalSince1970: local - seconds(deviceUTCOffset))
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return Date(timeIntervalSince1970: local - deviceUTCOffset.inSeconds)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -3,8 +3,8 @@ import Logging
 extension MQTTClient {
     /// Runs `body` in a connection for as long as the calling task runs, connecting again whenever the broker cannot
     /// be reached or a connection ends (libmosquitto stops retrying by itself after a broker's DISCONNECT or a TLS
-    /// failure). Waits 1 s before the first retry, doubling to `maximumBackoff`, and back to 1 s after a connection
-    /// whose body returned. Ends only by throwing `CancellationError` when the task is cancelled.
+    /// failure). Waits 1 s before the first retry, doubling to `maximumBackoff` while connecting fails, and back
+    /// to 1 s after any connection that was made. Ends only by throwing `CancellationError` when the task is cancelled.
     ///
     /// For services that must outlive their broker: the agent keeps reading devices into its outbox, the hub's
     /// gateways keep their readings, while the broker is away.
@@ -18,13 +18,23 @@ extension MQTTClient {
         var backoff = Duration.seconds(1)
         while true {
             try Task.checkCancellation()
+            var connected = false
+            var failure: (any Error)?
             do {
-                try await withConnection(configuration, logger: logger, isolation: isolation, body)
-                backoff = .seconds(1)
+                try await withConnection(configuration, logger: logger, isolation: isolation) { client in
+                    connected = true
+                    try await body(client)
+                }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                logger.warning("MQTT connection ended; connecting again", metadata: ["mqtt.error": "\(error)", "mqtt.retry_in": "\(backoff)"])
+                failure = error
+            }
+            // A connection that was made starts the backoff afresh, however its body ended (bodies that run until
+            // cancelled end only by throwing).
+            if connected { backoff = .seconds(1) }
+            if let failure {
+                logger.warning("MQTT connection ended; connecting again", metadata: ["mqtt.error": "\(failure)", "mqtt.retry_in": "\(backoff)"])
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, maximumBackoff)

@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Logging
 import MQTT
 import Simulation
@@ -57,8 +62,6 @@ public struct Fleet: Sendable {
         public var readings: Int
         /// Readings the hub acknowledged.
         public var acknowledged: Int
-        /// Wall time spent publishing.
-        public var publishing: Duration
         /// Publish-to-acknowledgement latency of the acknowledged readings.
         public var latency: LatencySummary?
         /// Gateways that failed, with the reason.
@@ -100,12 +103,11 @@ public struct Fleet: Sendable {
         if let path = settings.latencyLog { writeLog(results, to: path) }
         return Report(gateways: results.filter { $0.failure == nil }.count, messages: results.reduce(0) { $0 + $1.messages },
                       readings: results.reduce(0) { $0 + $1.readings }, acknowledged: latencies.count,
-                      publishing: settings.duration, latency: LatencySummary(milliseconds: latencies.map(\.milliseconds)),
+                      latency: LatencySummary(milliseconds: latencies.map(\.milliseconds)),
                       failures: results.compactMap(\.failure))
     }
 
     struct GatewayResult: Sendable {
-        var gateway: String
         var messages = 0
         var readings = 0
         var latencies: [(device: String, seq: UInt64, measuredAt: Int64, milliseconds: Double)] = []
@@ -116,7 +118,7 @@ public struct Fleet: Sendable {
         let gateway = gatewayID(index)
         let device = gateway + "-oximeter"
         let topics = TopicTree()
-        var result = GatewayResult(gateway: gateway)
+        var result = GatewayResult()
         guard let (kind, offset) = settings.plan.assignment(ofGateway: index) else { return result }
         let scenario = Scenario(kind, seed: UInt64(index + 1), speed: 1)
         var mqtt = settings.mqtt
@@ -130,7 +132,7 @@ public struct Fleet: Sendable {
                 try await client.subscribe([(ackTopic, .atLeastOnce)])
                 try await client.publish(topic: topics.topic(.gatewayStatus(gateway: gateway)),
                                          payload: PayloadCodec.encode(GatewayStatus(gateway: gateway, state: .online, version: "fleet",
-                                                                                    reportedAt: Self.nowMilliseconds())),
+                                                                                    reportedAt: Date().millisecondsSince1970)),
                                          retain: true)
                 let reader = Task {
                     for try await message in client.messages where message.topic == ackTopic {
@@ -139,7 +141,7 @@ public struct Fleet: Sendable {
                         let done = ledger.pending.withLock { pending in ack.committed.compactMap { seq in pending.removeValue(forKey: seq).map { (seq, $0) } } }
                         ledger.acknowledged.withLock { list in
                             for (seq, sent) in done {
-                                list.append((device, seq, sent.measuredAt, (now - sent.sent).milliseconds))
+                                list.append((device, seq, sent.measuredAt, (now - sent.sent).inSeconds * 1000))
                             }
                         }
                     }
@@ -147,18 +149,18 @@ public struct Fleet: Sendable {
                 defer { reader.cancel() }
                 // Sequence numbers from the start time in milliseconds: unique across runs at up to 500 messages a
                 // second, so a second run against the same hub is not taken for redelivery.
-                var seq = UInt64(Self.nowMilliseconds()) * 2
+                var seq = UInt64(Date().millisecondsSince1970) * 2
                 let end = start + settings.duration
                 var next = start
                 while next < end, !Task.isCancelled {
                     try await clock.sleep(until: next)
-                    let measuredAt = Self.nowMilliseconds()
+                    let measuredAt = Date().millisecondsSince1970
                     let vitals = scenario.vitals(at: .seconds(offset) + (clock.now - start))
                     let readings = [
                         ReadingBatch.Entry(seq: Int64(seq + 1), kind: VitalKind.oxygenSaturation.rawValue, value: min(100, vitals.oxygenSaturation.rounded()),
-                                           unit: "%", measuredAt: measuredAt, receivedAt: measuredAt),
+                                           unit: VitalKind.oxygenSaturation.unit.ucum, measuredAt: measuredAt, receivedAt: measuredAt),
                         ReadingBatch.Entry(seq: Int64(seq + 2), kind: VitalKind.pulseRate.rawValue, value: vitals.heartRate.rounded(),
-                                           unit: "/min", measuredAt: measuredAt, receivedAt: measuredAt),
+                                           unit: VitalKind.pulseRate.unit.ucum, measuredAt: measuredAt, receivedAt: measuredAt),
                     ]
                     // Timed from when the message was due, not when it went out: a broker that slows the fleet
                     // down must show in the latencies, not hide in a late start (coordinated omission).
@@ -202,19 +204,5 @@ public struct Fleet: Sendable {
                 fputs("\(item.device)\t\(item.seq)\t\(item.measuredAt)\t\(item.milliseconds)\n", file)
             }
         }
-    }
-
-    static func nowMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
-}
-
-extension Duration {
-    /// The duration in milliseconds, with fractions.
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

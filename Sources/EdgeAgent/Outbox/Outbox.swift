@@ -1,5 +1,6 @@
 internal import GRDBSQLite
 import Telemetry
+import Vitals
 
 /// The agent's durable outbox: every reading is written here, with its per-device sequence number, before it is
 /// published, and deleted only when the hub acknowledges having committed it.
@@ -31,7 +32,7 @@ public actor Outbox {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        Int64((duration.inSeconds * 1000).rounded())
     }
 
     /// Opens the outbox at `path` (creating it when missing).

@@ -128,7 +128,6 @@ public struct AgentService: Sendable {
 
     private func publish(_ client: MQTTClient, board: DeviceStatusBoard, wake: Wakeup) async throws {
         _ = try await client.subscribe(topics.gatewaySubscriptions(gateway: configuration.gateway).map { ($0, QoS.atLeastOnce) })
-        try await outbox.resendAll()
         try await publishStatuses(client, board: board, all: true)
         try? notifier.ready(status: "\(configuration.devices.count) devices, broker connected")
         logger.info("agent connected", metadata: ["gateway": "\(configuration.gateway)"])
@@ -188,6 +187,8 @@ public struct AgentService: Sendable {
         }
     }
 
+    /// Makes the whole outbox due again on connecting (the event stream starts with the current connection) and
+    /// after every reconnect.
     private func resendAfterReconnect(_ client: MQTTClient) async throws {
         for await event in client.connectionEvents() {
             if case .connected = event {

@@ -11,11 +11,6 @@ enum IncomingMessage: Sendable {
     /// gateway can be told the hub took responsibility for them, in the dead-letter table).
     case rejected(gatewayID: String?, deviceID: String?, sequences: [UInt64], error: PayloadError)
 
-    /// Parses and validates `message` against `topics`.
-    static func parse(_ message: MQTTMessage, topics: TopicTree) -> IncomingMessage {
-        parse(message, route: Result { () throws(PayloadError) in try topics.route(of: message.topic) })
-    }
-
     /// Parses and validates `message`, whose topic has been routed already (see ``RouteCache``).
     static func parse(_ message: MQTTMessage, route routing: Result<TopicTree.Route, PayloadError>) -> IncomingMessage {
         let route: TopicTree.Route

@@ -18,9 +18,6 @@ public struct IngestService: Service {
     public struct Settings: Sendable {
         /// A batch holds at most this many messages.
         public var maximumBatchMessages: Int
-        /// After committing a batch smaller than the maximum, how long to let messages gather before the next
-        /// commit. Zero (the default): commit at once whatever arrived during the previous commit.
-        public var linger: Duration
         /// How often escalations and snooze expiries are checked.
         public var tickInterval: Duration
         /// A rule with no reading for this long becomes indeterminate.
@@ -32,15 +29,14 @@ public struct IngestService: Service {
         /// How many committed batches' acknowledgements may wait for the broker while the next batch is committed.
         public var acknowledgementsInFlight: Int
 
-        /// The defaults: batches of up to 1,000 messages without lingering, ticks every second, stale after
+        /// The defaults: batches of up to 1,000 messages, ticks every second, stale after
         /// 10 minutes, 3 s for the last acknowledgements on shutdown, registry changes picked up every 5 s, four
         /// batches' acknowledgements in flight.
-        public init(maximumBatchMessages: Int = 1000, linger: Duration = .zero,
+        public init(maximumBatchMessages: Int = 1000,
                     tickInterval: Duration = .seconds(1), staleAfter: Duration = .seconds(600),
                     shutdownAcknowledgementWait: Duration = .seconds(3), registryRefreshInterval: Duration = .seconds(5),
                     acknowledgementsInFlight: Int = 4) {
             self.maximumBatchMessages = maximumBatchMessages
-            self.linger = linger
             self.tickInterval = tickInterval
             self.staleAfter = staleAfter
             self.shutdownAcknowledgementWait = shutdownAcknowledgementWait
@@ -151,7 +147,6 @@ public struct IngestService: Service {
                     unconfirmed.remove(id)
                 }
                 inFlight += 1
-                if settings.linger > .zero, batch.count < settings.maximumBatchMessages { try await Task.sleep(for: settings.linger) }
             }
             try await acknowledging.waitForAll()
         }
