@@ -32,18 +32,23 @@ import Vitals
     @Test func aMediumNEWS2IsStoredAsItsOwnAlertWithTheScoredReadings() async throws {
         let (temp, book, patient) = try await Self.setUp()
         let db = temp.database
+        // Three devices, as at a bedside: NEWS2 combines what each measured.
+        for device in ["hr-1", "thermo-1"] {
+            try await db.registerDevice(device, gatewayID: "gw-1", at: origin)
+            try await db.assign(device: device, to: patient, since: at(-3600))
+        }
         let seconds = 200
         _ = try await db.commit([
             try batch(kind: .oxygenSaturation, values: Array(repeating: 93, count: seconds)),
-            try batch(kind: .pulseRate, values: Array(repeating: 115, count: seconds), firstSeq: 1000),
-            try batch(kind: .bodyTemperature, values: [36.0], firstSeq: 5000),
+            try batch(device: "hr-1", kind: .heartRate, values: Array(repeating: 115, count: seconds)),
+            try batch(device: "thermo-1", kind: .bodyTemperature, values: [36.0]),
         ], receivedAt: at(Double(seconds)), alerts: book)
         let alerts = try await db.openAlerts()[patient] ?? []
         let news2 = try #require(alerts.first { $0.cause == .earlyWarningScore }, "causes: \(alerts.map(\.cause))")
         #expect(news2.priority == .medium)
         #expect(news2.evidence.summary.hasPrefix("NEWS2 at least 5 (medium risk): SpO2 93 % scores 2, pulse 115 /min scores 2, temperature 36.0 °C scores 1"),
                 "\(news2.evidence.summary)")
-        #expect(Set(news2.evidence.readings.compactMap(\.source?.deviceID)) == ["oxi-1"])
+        #expect(Set(news2.evidence.readings.compactMap(\.source?.deviceID)) == ["oxi-1", "hr-1", "thermo-1"])
         #expect(news2.raisedAt == at(120), "after the 2-minute sustain")
         let stored = try await db.alertSummaries()
         #expect(stored.contains { $0.cause == "NEWS2" && $0.priority == .medium })

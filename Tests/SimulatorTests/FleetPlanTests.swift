@@ -15,18 +15,19 @@ import Testing
     }
 
     @Test(arguments: [
-        ("stable", "expected SCENARIO[@START]:COUNT with a positive count"),
-        ("stable:0", "expected SCENARIO[@START]:COUNT with a positive count"),
-        ("calm:3", "unknown scenario \"calm\""),
-        ("fever@-5:1", "the start must be a number of seconds, 0 or more"),
-        ("fever@1@2:1", "more than one @"),
-        ("stable:2,", "expected SCENARIO[@START]:COUNT with a positive count"),
+        ("stable", "stable", "expected SCENARIO[@START]:COUNT with a positive count"),
+        ("stable:0", "stable:0", "expected SCENARIO[@START]:COUNT with a positive count"),
+        ("stable:1,calm:3", "calm:3", "unknown scenario \"calm\""),
+        ("fever@-5:1", "fever@-5:1", "the start must be a number of seconds, 0 or more"),
+        ("fever@1@2:1", "fever@1@2:1", "more than one @"),
+        ("stable:2,", "", "expected SCENARIO[@START]:COUNT with a positive count"),
     ])
-    func aBadPlanNamesThePartAndWhy(text: String, reason: String) {
+    func aBadPlanNamesThePartAndWhy(text: String, part: String, reason: String) {
         #expect {
             _ = try FleetPlan(parsing: text)
         } throws: { error in
-            (error as? FleetPlanError)?.reason.hasPrefix(reason) == true
+            guard let error = error as? FleetPlanError else { return false }
+            return error.part == part && error.reason.hasPrefix(reason)
         }
     }
 

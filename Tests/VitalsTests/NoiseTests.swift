@@ -22,19 +22,19 @@ import Vitals
         return (actions.filter(\.isRaise).count, reannounced)
     }
 
-    static func spo2Rule(hysteresis: Double, clearAfter: Duration) -> RuleSet {
-        // Built from literals that validation accepts.
-        (try? RuleSet(rules: [
+    static func spo2Rule(hysteresis: Double, clearAfter: Duration) throws -> RuleSet {
+        // A validation failure fails the test rather than quietly testing the defaults instead.
+        try RuleSet(rules: [
             ThresholdRule(id: "spo2-low", vital: .oxygenSaturation, direction: .below,
                           bands: [.init(priority: .medium, limit: 90, sustain: .seconds(5))],
                           hysteresis: hysteresis, clearAfter: clearAfter),
-        ])) ?? .adultHomeDefaults
+        ])
     }
 
     /// SpO2 hovering just under 90 % (89.5 ± 3, read as whole percent) for an hour: one alert, raised once and kept.
-    @Test func aNoisySignalAtTheLimitForAnHourRaisesExactlyOneAlert() {
+    @Test func aNoisySignalAtTheLimitForAnHourRaisesExactlyOneAlert() throws {
         let readings = Self.hoveringSignal(.oxygenSaturation, centre: 89.5, spread: 3, seed: 1)
-        let result = Self.alerts(readings, rules: Self.spo2Rule(hysteresis: 2, clearAfter: .seconds(5)))
+        let result = Self.alerts(readings, rules: try Self.spo2Rule(hysteresis: 2, clearAfter: .seconds(5)))
         #expect(result.raised == 1)
         #expect(result.reannounced == 0)
     }
@@ -42,9 +42,9 @@ import Vitals
     /// The controls: remove the hysteresis, or the clearing time, and the same signal flaps. So the test above
     /// measures what those two do, not a quiet signal.
     @Test(arguments: [(0.0, Duration.seconds(5)), (2.0, Duration.zero), (0.0, Duration.zero)])
-    func withoutHysteresisOrClearingTimeTheSameSignalFlaps(hysteresis: Double, clearAfter: Duration) {
+    func withoutHysteresisOrClearingTimeTheSameSignalFlaps(hysteresis: Double, clearAfter: Duration) throws {
         let readings = Self.hoveringSignal(.oxygenSaturation, centre: 89.5, spread: 3, seed: 1)
-        #expect(Self.alerts(readings, rules: Self.spo2Rule(hysteresis: hysteresis, clearAfter: clearAfter)).raised > 5)
+        #expect(Self.alerts(readings, rules: try Self.spo2Rule(hysteresis: hysteresis, clearAfter: clearAfter)).raised > 5)
     }
 
     /// With the default rules, signals hovering just past a band's limit for an hour: exactly one alert each, never

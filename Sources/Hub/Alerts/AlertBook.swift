@@ -53,17 +53,16 @@ public final class AlertBook: Sendable {
                 for patient in patients { arrivals[patient] = max(arrivals[patient] ?? arrivedAt, arrivedAt) }
             }
         }
-        let ordered = stored.enumerated().sorted { lhs, rhs in
+        // Only readings of assigned devices are evaluated, so only those are ordered.
+        let ordered = stored.enumerated().filter { $0.element.patientID != nil }.sorted { lhs, rhs in
             lhs.element.reading.measuredAt != rhs.element.reading.measuredAt
                 ? lhs.element.reading.measuredAt < rhs.element.reading.measuredAt : lhs.offset < rhs.offset
-        }.map(\.element)
-        for item in ordered {
+        }
+        for (_, item) in ordered {
             guard let patientID = item.patientID else { continue }
-            var alerting = evaluation.states[patientID] ?? current(patientID)
-            for action in alerting.ingest(item.reading) {
-                evaluation.actions.append((patientID, action))
-            }
-            evaluation.states[patientID] = alerting
+            // Mutated in place: copying a patient's state out and back would copy all its trackers per reading.
+            let actions = evaluation.states[patientID, default: current(patientID)].ingest(item.reading)
+            evaluation.actions += actions.map { (patientID, $0) }
         }
         return evaluation
     }
