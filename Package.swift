@@ -58,7 +58,14 @@ let package = Package(
             "DeviceProtocols", "DeviceReadings", "Vitals", "Telemetry", "MQTT", "SystemdNotify",
             .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "AgentCommand", dependencies: ["EdgeAgent", .product(name: "Logging", package: "swift-log")]),
+        /// The agent's executable. On Linux it is linked by lld with packed relative relocations (DT_RELR, glibc 2.36+)
+        /// and without exporting its symbols: a position-independent agent then keeps ASLR without 0.9 MB of
+        /// relocation records and 0.3 MB of symbol tables resident (scripts/bench-agent: 16.1 MB → 15.0 MB RSS).
+        .executableTarget(
+            name: "AgentCommand", dependencies: ["EdgeAgent", .product(name: "Logging", package: "swift-log")],
+            linkerSettings: [.unsafeFlags([
+                "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+            ], .when(platforms: [.linux]))]),
         /// The hub: storage (GRDB), ingest, alert book, device registry.
         .target(name: "Hub", dependencies: [
             "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"),
