@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// SilverWatch: remote patient monitoring.
@@ -24,6 +24,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP API. Hummingbird without its swift-configuration and full-Foundation traits: the hub configures it
+        // from its own command line.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
@@ -68,13 +75,22 @@ let package = Package(
             ], .when(platforms: [.linux]))]),
         /// The hub: storage (GRDB), ingest, alert book, device registry.
         .target(name: "Hub", dependencies: [
-            "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"),
+            "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "HubCommand", dependencies: [
-            "Hub", "MQTT", "Vitals", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Hub", "HubAPI", "MQTT", "Vitals", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        /// The hub's HTTP API over the Hub library: accounts and sessions, authorization, audit, clinical resources.
+        .target(name: "HubAPI", dependencies: [
+            "Hub", "Vitals", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], resources: [.copy("Resources/openapi.yaml")]),
         /// A real Mosquitto broker on a free loopback port, for the tests that need one.
         .target(name: "BrokerSupport", path: "Tests/BrokerSupport"),
         /// What several test targets share that is not about a broker: a seeded random generator.
@@ -89,6 +105,10 @@ let package = Package(
         .testTarget(name: "SystemTests", dependencies: [
             "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "HubAPITests", dependencies: [
+            "HubAPI", "Hub", "Vitals", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hub
+import HubAPI
 import Logging
 import MQTT
 import ServiceLifecycle
@@ -13,7 +14,7 @@ struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silverwatch-hub",
         abstract: "SilverWatch hub: ingest, alerts and device state.",
-        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self, ConfigureGateway.self, SetDevice.self])
+        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self, ConfigureGateway.self, SetDevice.self, BootstrapAdmin.self])
 }
 
 struct DatabaseOption: ParsableArguments {
@@ -32,6 +33,16 @@ extension HubCommand {
         @Option(help: "MQTT username.") var username: String?
         @Option(help: "File holding the MQTT password.") var passwordFile: String?
         @Option(help: "CA certificate for TLS to the broker.") var caFile: String?
+        @Option(help: "Address the HTTP API listens on.") var httpHost = "127.0.0.1"
+        @Option(help: "Port of the HTTP API (0: any free port, logged at start).") var httpPort = 8080
+        @Option(help: "Minutes without a request after which a signed-in session ends.") var sessionIdleMinutes = 30
+        @Option(help: "Minutes an access token is accepted.") var accessTokenMinutes = 10
+        @Option(help: "bcrypt cost of new password hashes (4–31).") var passwordHashCost: UInt8 = 12
+
+        func validate() throws {
+            guard (4...31).contains(passwordHashCost) else { throw ValidationError("--password-hash-cost must be from 4 to 31") }
+            guard sessionIdleMinutes > 0, accessTokenMinutes > 0 else { throw ValidationError("session and token minutes must be positive") }
+        }
 
         func run() async throws {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -59,7 +70,15 @@ extension HubCommand {
                 tls: caFile.map { .init(caFile: $0) })
             let ingest = IngestService(database: db, alerts: alerts, technical: technical, mqtt: mqtt, logger: logger)
             let systemd = SystemdService(notifier: .fromEnvironment(), database: db, logger: logger)
-            let group = ServiceGroup(services: [ingest, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var apiConfiguration = APIConfiguration()
+            apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
+            apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
+            apiConfiguration.passwordHashCost = passwordHashCost
+            let api = try await APIEnvironment(database: db, configuration: apiConfiguration)
+            let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
+                logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
+            }
+            let group = ServiceGroup(services: [ingest, systemd, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])
             try await group.run()
         }
@@ -200,6 +219,36 @@ extension HubCommand {
                 try await db.setInactivityTimeout(device: device, value)
             } catch let error as RegistryError {
                 throw ValidationError(error.description)
+            }
+        }
+    }
+}
+
+extension HubCommand {
+    struct BootstrapAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bootstrap-admin",
+            abstract: "Create the first admin account; refused once an active admin exists.",
+            discussion: "The password is read from --password-file or, without it, from the first line of standard input. No default password ships.")
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "The admin's username.") var username = "admin"
+        @Option(help: "The name shown for the admin.") var displayName = "Administrator"
+        @Option(help: "File holding the password (at least 12 characters).") var passwordFile: String?
+        @Option(help: "bcrypt cost of the password hash (4–31).") var passwordHashCost: UInt8 = 12
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: database.database)
+            guard try await !db.hasActiveAdmin() else { throw ValidationError("an active admin exists already; admins create further accounts through the API") }
+            let raw = try passwordFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? readLine(strippingNewline: true) ?? ""
+            let password = raw.trimmingCharacters(in: .newlines)
+            var configuration = APIConfiguration()
+            configuration.passwordHashCost = passwordHashCost
+            let api = try await APIEnvironment(database: db, configuration: configuration)
+            do {
+                let account = try await api.bootstrapAdmin(username: username, displayName: displayName, password: password)
+                print("admin account \(account.username) created (id \(account.id))")
+            } catch let error as APIError {
+                throw ValidationError(error.message)
             }
         }
     }

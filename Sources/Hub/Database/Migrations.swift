@@ -136,6 +136,86 @@ enum Migrations {
             try db.execute(sql: "INSERT INTO hubSetting (key, value) VALUES ('configurationEpoch', lower(hex(randomblob(8))))")
             try db.alter(table: "gateway") { t in t.add(column: "appliedConfigEpoch", .text) }
         }
+        migrator.registerMigration("v5: accounts, sessions, care teams, audit") { db in
+            // Minimal demographics, and what NEWS2 needs to score this patient (RCP 2017: SpO2 scale 2 for
+            // hypercapnic respiratory failure; supplemental oxygen scores 2).
+            try db.alter(table: "patient") { t in
+                t.add(column: "yearOfBirth", .integer)
+                t.add(column: "conditions", .jsonText).notNull().defaults(to: "[]")
+                t.add(column: "spo2Scale", .integer).notNull().defaults(to: 1)
+                t.add(column: "onOxygen", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("username", .text).notNull().unique().collate(.nocase)
+                t.column("displayName", .text).notNull()
+                t.column("role", .text).notNull()
+                // A caregiver's title or specialisation ("Registered nurse", "Cardiologist").
+                t.column("title", .text)
+                // A patient account's patient record; at most one account per patient.
+                t.column("patientID", .integer).unique().references("patient", onDelete: .restrict)
+                t.column("passwordHash", .text).notNull()
+                t.column("passwordChangedAt", .integer).notNull()
+                t.column("active", .boolean).notNull().defaults(to: true)
+                t.column("createdAt", .integer).notNull()
+                t.column("deactivatedAt", .integer)
+                // Consecutive failed logins, and the lock they caused (ms since 1970).
+                t.column("failedLogins", .integer).notNull().defaults(to: 0)
+                t.column("lockedUntil", .integer)
+            }
+            // A login: the family of refresh tokens rotated from it. Revoking it ends every token of the family.
+            try db.create(table: "session") { t in
+                t.primaryKey("id", .text)
+                t.column("accountID", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("createdAt", .integer).notNull()
+                t.column("lastActiveAt", .integer).notNull()
+                t.column("address", .text)
+                t.column("revokedAt", .integer)
+                t.column("revokedReason", .text)
+            }
+            try db.create(index: "session_account", on: "session", columns: ["accountID"])
+            // Refresh tokens by their SHA-256: the token itself is never stored. A rotated token stays, marked, so
+            // its reuse is recognised (and revokes the session).
+            try db.create(table: "refreshToken") { t in
+                t.primaryKey("hash", .text)
+                t.column("sessionID", .text).notNull().references("session", onDelete: .cascade)
+                t.column("issuedAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+                t.column("rotatedAt", .integer)
+            }
+            try db.create(index: "refreshToken_session", on: "refreshToken", columns: ["sessionID"])
+            // Which caregivers look after which patients, with history: `until` is null while current.
+            try db.create(table: "careTeamMembership") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientID", .integer).notNull().references("patient", onDelete: .restrict)
+                t.column("caregiverID", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("since", .integer).notNull()
+                t.column("until", .integer)
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX careTeam_current ON careTeamMembership(patientID, caregiverID) WHERE until IS NULL")
+            try db.create(index: "careTeam_caregiver", on: "careTeamMembership", columns: ["caregiverID", "until"])
+            // Who read or changed what, of which patient, when and from where. Each entry's hash covers the previous
+            // entry's hash and its own fields, so an edited, removed or inserted entry breaks the chain; triggers
+            // refuse updates and deletes outright.
+            try db.create(table: "auditEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .integer).notNull()
+                t.column("actorID", .integer)
+                t.column("actorRole", .text)
+                t.column("action", .text).notNull()
+                t.column("patientID", .integer)
+                t.column("resource", .text).notNull()
+                t.column("address", .text)
+                t.column("previousHash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.create(index: "auditEntry_patient", on: "auditEntry", columns: ["patientID", "id"])
+            try db.create(index: "auditEntry_actor", on: "auditEntry", columns: ["actorID", "id"])
+            try db.execute(sql: """
+                CREATE TRIGGER auditEntry_noUpdate BEFORE UPDATE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER auditEntry_noDelete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+
+/// One access to patient data (or to accounts), about to be written to the audit log.
+public struct AuditRecord: Sendable, Hashable {
+    public var actorID: Int64?
+    public var actorRole: Role?
+    /// What was done: `patient.read`, `careTeam.change`, `account.create`…
+    public var action: String
+    public var patientID: Int64?
+    /// The request's method and path.
+    public var resource: String
+    /// The client's address.
+    public var address: String?
+
+    public init(actorID: Int64?, actorRole: Role?, action: String, patientID: Int64?, resource: String, address: String?) {
+        self.actorID = actorID
+        self.actorRole = actorRole
+        self.action = action
+        self.patientID = patientID
+        self.resource = resource
+        self.address = address
+    }
+}
+
+/// A written audit entry and its place in the hash chain.
+public struct AuditEntry: Sendable, Hashable {
+    public var id: Int64
+    public var at: Date
+    public var record: AuditRecord
+    public var previousHash: String
+    public var hash: String
+
+    /// The chain's first `previousHash`.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// SHA-256, in hex, of the previous entry's hash and this entry's fields as a JSON array: a change to any
+    /// field of any entry, or a removed or inserted entry, changes every hash after it.
+    public static func hash(id: Int64, at milliseconds: Int64, record: AuditRecord, previousHash: String) -> String {
+        let fields: [String?] = [
+            String(id), String(milliseconds), record.actorID.map(String.init), record.actorRole?.rawValue, record.action,
+            record.patientID.map(String.init), record.resource, record.address,
+        ]
+        var input = Data(previousHash.utf8)
+        input.append(0x0A)
+        // Encoding an array of optional strings is deterministic: no keys to order, no floating point.
+        input.append((try? JSONEncoder().encode(fields)) ?? Data())
+        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The outcome of checking the audit chain from its first entry.
+public struct AuditVerification: Sendable, Hashable {
+    public var entriesChecked: Int
+    /// The first entry whose stored hash or link does not match, nil when the chain holds.
+    public var firstBrokenID: Int64?
+    public var isIntact: Bool { firstBrokenID == nil }
+}
+
+/// Which audit entries to list.
+public struct AuditFilter: Sendable, Hashable {
+    public var actorID: Int64?
+    public var patientID: Int64?
+    public var action: String?
+    public var from: Date?
+    public var to: Date?
+
+    public init(actorID: Int64? = nil, patientID: Int64? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil) {
+        self.actorID = actorID
+        self.patientID = patientID
+        self.action = action
+        self.from = from
+        self.to = to
+    }
+}

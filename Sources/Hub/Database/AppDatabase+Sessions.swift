@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// A login session as a request sees it: whose it is and whether it may go on.
+public struct SessionState: Sendable, Hashable {
+    public var sessionID: String
+    public var account: Account
+}
+
+/// What presenting a refresh token led to.
+public enum RefreshOutcome: Sendable, Hashable {
+    /// The token was current: it is now rotated, and the session goes on under `newHash`.
+    case rotated(SessionState)
+    /// The token had been rotated already: someone replays it, so its whole session is now revoked.
+    case reused(sessionID: String)
+    /// Unknown, expired, or of a session that ended (logout, revocation, inactivity, deactivated account).
+    case refused
+}
+
+extension AppDatabase {
+    /// Starts a session for `accountID` with its first refresh token.
+    public func createSession(id: String, accountID: Int64, address: String?, refreshHash: String, refreshExpiresAt: Date, at time: Date) async throws {
+        try await writer.write { db in
+            let now = time.millisecondsSince1970
+            try db.execute(sql: "INSERT INTO session (id, accountID, createdAt, lastActiveAt, address) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, accountID, now, now, address])
+            try db.execute(sql: "INSERT INTO refreshToken (hash, sessionID, issuedAt, expiresAt) VALUES (?, ?, ?, ?)",
+                           arguments: [refreshHash, id, now, refreshExpiresAt.millisecondsSince1970])
+        }
+    }
+
+    /// Rotates the refresh token whose hash is `hash` to `newHash`. A token presented twice revokes its session: a
+    /// rotated token comes back only when it was stolen, or the thief came first.
+    public func rotateRefreshToken(hash: String, to newHash: String, expiresAt: Date, idleLimit: Duration, at time: Date) async throws -> RefreshOutcome {
+        try await writer.write { db in
+            let now = time.millisecondsSince1970
+            guard let token = try Row.fetchOne(db, sql: "SELECT sessionID, expiresAt, rotatedAt FROM refreshToken WHERE hash = ?", arguments: [hash]) else {
+                return .refused
+            }
+            let sessionID: String = token["sessionID"]
+            if (token["rotatedAt"] as Int64?) != nil {
+                try db.execute(sql: "UPDATE session SET revokedAt = ?, revokedReason = 'refresh token reused' WHERE id = ? AND revokedAt IS NULL",
+                               arguments: [now, sessionID])
+                return .reused(sessionID: sessionID)
+            }
+            guard (token["expiresAt"] as Int64) > now, let state = try Self.liveSession(db, id: sessionID, idleLimit: idleLimit, now: now) else {
+                return .refused
+            }
+            try db.execute(sql: "UPDATE refreshToken SET rotatedAt = ? WHERE hash = ?", arguments: [now, hash])
+            try db.execute(sql: "INSERT INTO refreshToken (hash, sessionID, issuedAt, expiresAt) VALUES (?, ?, ?, ?)",
+                           arguments: [newHash, sessionID, now, expiresAt.millisecondsSince1970])
+            try db.execute(sql: "UPDATE session SET lastActiveAt = ? WHERE id = ?", arguments: [now, sessionID])
+            return .rotated(state)
+        }
+    }
+
+    /// The session `id` if it may serve a request now: not revoked, not idle past `idleLimit`, its account active.
+    /// Marks it active (at most every `touchEvery`, so a burst of requests does not write each time).
+    public func activeSession(id: String, idleLimit: Duration, touchEvery: Duration = .seconds(15), at time: Date) async throws -> SessionState? {
+        let now = time.millisecondsSince1970
+        let lastActive = try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT lastActiveAt FROM session WHERE id = ?", arguments: [id])
+        }
+        guard let lastActive else { return nil }
+        if now - lastActive < touchEvery.milliseconds {
+            return try await writer.read { db in try Self.liveSession(db, id: id, idleLimit: idleLimit, now: now) }
+        }
+        return try await writer.write { db in
+            guard let state = try Self.liveSession(db, id: id, idleLimit: idleLimit, now: now) else { return nil }
+            try db.execute(sql: "UPDATE session SET lastActiveAt = max(lastActiveAt, ?) WHERE id = ?", arguments: [now, id])
+            return state
+        }
+    }
+
+    /// Ends a session (logout, or an admin's revocation); its refresh tokens stop working.
+    public func revokeSession(id: String, reason: String, at time: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE session SET revokedAt = ?, revokedReason = ? WHERE id = ? AND revokedAt IS NULL",
+                           arguments: [time.millisecondsSince1970, reason, id])
+        }
+    }
+
+    /// Whether session `id` was revoked, and why (nil while it is not).
+    public func revocationReason(sessionID id: String) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT revokedReason FROM session WHERE id = ? AND revokedAt IS NOT NULL", arguments: [id])
+        }
+    }
+
+    private static func liveSession(_ db: Database, id: String, idleLimit: Duration, now: Int64) throws -> SessionState? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT s.lastActiveAt, s.revokedAt, a.id, a.username, a.displayName, a.role, a.title, a.patientID, a.active, a.createdAt,
+                   a.deactivatedAt, a.failedLogins, a.lockedUntil
+            FROM session s JOIN account a ON a.id = s.accountID WHERE s.id = ?
+            """, arguments: [id]) else { return nil }
+        guard (row["revokedAt"] as Int64?) == nil, row["active"] as Bool, now - (row["lastActiveAt"] as Int64) <= idleLimit.milliseconds else {
+            return nil
+        }
+        return SessionState(sessionID: id, account: Self.account(row))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for comparisons with stored times.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension AppDatabase {
+    /// The key that signs this hub's access tokens: 256 random bits, made the first time it is asked for.
+    public func tokenSigningKey() async throws -> [UInt8] {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO hubSetting (key, value) VALUES ('tokenSigningKey', lower(hex(randomblob(32))))")
+            let hex = try String.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'tokenSigningKey'") ?? ""
+            var bytes: [UInt8] = []
+            var index = hex.startIndex
+            while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
+                bytes.append(byte)
+                index = next
+            }
+            return bytes
+        }
+    }
+}

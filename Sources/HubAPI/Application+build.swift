@@ -1,0 +1,42 @@
+import Foundation
+import Hub
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Every route of the API, with its middleware: what the server runs and what the tests call.
+public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    router.add(middleware: ErrorShapeMiddleware())
+    router.get("api/openapi.yaml") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.yaml())))
+    }
+    let v1 = router.group("api/v1")
+    AuthController(api: api).publicEndpoints(v1)
+    let signedIn = v1.group().add(middleware: AuthenticationMiddleware(api: api))
+    AuthController(api: api).endpoints(signedIn)
+    AccountsController(api: api).endpoints(signedIn)
+    PatientsController(api: api).endpoints(signedIn)
+    AuditController(api: api).endpoints(signedIn)
+    return router
+}
+
+/// The hub's HTTP server on `host`:`port`, a service for the hub's service group.
+public func buildApplication(_ api: APIEnvironment, host: String, port: Int, logger: Logger,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(api),
+        configuration: .init(address: .hostname(host, port: port), serverName: "SilverWatch"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger)
+}
+
+/// The OpenAPI 3.1 description of this API, shipped with the hub (Sources/HubAPI/Resources/openapi.yaml).
+public enum OpenAPIDocument {
+    public static func yaml() throws -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { throw CocoaError(.fileNoSuchFile) }
+        return Array(try Data(contentsOf: url))
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Hub
+import Hummingbird
+
+/// The API's request and response bodies, apart from the database records they come from.
+enum DTO {
+    struct Account: ResponseEncodable, Sendable {
+        var id: Int64
+        var username: String
+        var displayName: String
+        var role: Role
+        var title: String?
+        var patientId: Int64?
+        var active: Bool
+        var createdAt: Date
+        var deactivatedAt: Date?
+        var failedLogins: Int
+        var lockedUntil: Date?
+
+        init(_ account: Hub.Account) {
+            id = account.id
+            username = account.username
+            displayName = account.displayName
+            role = account.role
+            title = account.title
+            patientId = account.patientID
+            active = account.active
+            createdAt = account.createdAt
+            deactivatedAt = account.deactivatedAt
+            failedLogins = account.failedLogins
+            lockedUntil = account.lockedUntil
+        }
+    }
+
+    struct NewAccount: Decodable {
+        var username: String
+        var displayName: String
+        var role: Role
+        var title: String?
+        var patientId: Int64?
+        var password: String
+    }
+
+    struct Login: Decodable {
+        var username: String
+        var password: String
+    }
+
+    struct Refresh: Decodable {
+        var refreshToken: String
+    }
+
+    struct Tokens: ResponseEncodable, Sendable {
+        var accessToken: String
+        var tokenType = "Bearer"
+        /// Seconds the access token is valid for.
+        var expiresIn: Int64
+        var refreshToken: String
+        var refreshExpiresIn: Int64
+        var account: Account
+    }
+
+    struct PasswordChange: Decodable {
+        var currentPassword: String
+        var newPassword: String
+    }
+
+    struct Patient: ResponseEncodable, Sendable {
+        struct News2: Codable, Sendable {
+            var spo2Scale: Int
+            var onOxygen: Bool
+        }
+        var id: Int64
+        var displayName: String
+        var yearOfBirth: Int?
+        var conditions: [String]
+        var news2: News2
+        var createdAt: Date
+
+        init(_ patient: Hub.Patient) {
+            id = patient.id
+            displayName = patient.displayName
+            yearOfBirth = patient.yearOfBirth
+            conditions = patient.conditions
+            news2 = .init(spo2Scale: patient.spo2Scale, onOxygen: patient.onOxygen)
+            createdAt = patient.createdAt
+        }
+    }
+
+    struct NewPatient: Decodable {
+        var displayName: String
+        var yearOfBirth: Int?
+        var conditions: [String]?
+        var news2: Patient.News2?
+    }
+
+    /// A merge patch: absent fields stay as they are; `yearOfBirth: null` clears it.
+    struct PatientPatch: Decodable {
+        struct News2: Decodable {
+            var spo2Scale: Int?
+            var onOxygen: Bool?
+        }
+        var displayName: String?
+        var yearOfBirth: Int??
+        var conditions: [String]?
+        var news2: News2?
+
+        enum CodingKeys: String, CodingKey { case displayName, yearOfBirth, conditions, news2 }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+            if container.contains(.yearOfBirth) {
+                yearOfBirth = .some(try container.decodeNil(forKey: .yearOfBirth) ? nil : try container.decode(Int.self, forKey: .yearOfBirth))
+            }
+            conditions = try container.decodeIfPresent([String].self, forKey: .conditions)
+            news2 = try container.decodeIfPresent(News2.self, forKey: .news2)
+        }
+    }
+
+    struct CareTeamMember: ResponseEncodable, Sendable {
+        struct Caregiver: Encodable, Sendable {
+            var id: Int64
+            var displayName: String
+            var title: String?
+        }
+        var caregiver: Caregiver
+        var since: Date
+        var until: Date?
+
+        init(_ membership: CareTeamMembership) {
+            caregiver = .init(id: membership.caregiver.id, displayName: membership.caregiver.displayName, title: membership.caregiver.title)
+            since = membership.since
+            until = membership.until
+        }
+    }
+
+    struct CareTeam: ResponseEncodable, Sendable {
+        var patientId: Int64
+        var members: [CareTeamMember]
+    }
+
+    struct AuditEntry: ResponseEncodable, Sendable {
+        var id: Int64
+        var at: Date
+        var actorId: Int64?
+        var actorRole: Role?
+        var action: String
+        var patientId: Int64?
+        var resource: String
+        var address: String?
+        var previousHash: String
+        var hash: String
+
+        init(_ entry: Hub.AuditEntry) {
+            id = entry.id
+            at = entry.at
+            actorId = entry.record.actorID
+            actorRole = entry.record.actorRole
+            action = entry.record.action
+            patientId = entry.record.patientID
+            resource = entry.record.resource
+            address = entry.record.address
+            previousHash = entry.previousHash
+            hash = entry.hash
+        }
+    }
+
+    struct AuditVerification: ResponseEncodable, Sendable {
+        var intact: Bool
+        var entriesChecked: Int
+        var firstBrokenId: Int64?
+    }
+
+    struct LoginLocks: ResponseEncodable, Sendable {
+        struct LockedAccount: Encodable, Sendable {
+            var id: Int64
+            var username: String
+            var failedLogins: Int
+            var lockedUntil: Date
+        }
+        struct BlockedAddress: Encodable, Sendable {
+            var address: String
+            var until: Date
+        }
+        var accounts: [LockedAccount]
+        var addresses: [BlockedAddress]
+    }
+}

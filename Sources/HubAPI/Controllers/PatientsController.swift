@@ -1,0 +1,114 @@
+import Foundation
+import Hub
+import Hummingbird
+
+/// Patient records and care teams. Who may see which patient is `Access`'s decision; every read and change is audited.
+struct PatientsController {
+    let api: APIEnvironment
+    var access: Access { Access(api: api) }
+
+    func endpoints(_ group: RouterGroup<HubRequestContext>) {
+        group.get("patients", use: list)
+        group.post("patients", use: create)
+        group.get("patients/:patientId", use: show)
+        group.patch("patients/:patientId", use: update)
+        group.get("patients/:patientId/care-team", use: careTeam)
+        group.put("patients/:patientId/care-team/:caregiverId", use: addToCareTeam)
+        group.delete("patients/:patientId/care-team/:caregiverId", use: removeFromCareTeam)
+    }
+
+    @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Page<DTO.Patient> {
+        let session = try context.caller()
+        guard session.account.role != .technician else { throw APIError.forbidden("technicians see devices and their status, not patient records") }
+        let page = try PageRequest(request)
+        let patients = try await api.database.patients(in: Access.patientScope(session), after: page.after, limit: page.limit + 1)
+        let result = page.page(patients, position: \.id, item: DTO.Patient.init)
+        try await api.audit(session, "patient.list", patients: result.items.map(\.id), request: request, context: context)
+        return result
+    }
+
+    @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<DTO.Patient> {
+        let session = try context.caller()
+        try Access.requireAdmin(session)
+        let body = try await request.decodeJSON(DTO.NewPatient.self, context: context)
+        let displayName = try Self.displayName(body.displayName)
+        try Self.validate(yearOfBirth: body.yearOfBirth, conditions: body.conditions, spo2Scale: body.news2?.spo2Scale, now: api.now())
+        let patient = try await api.database.createPatient(
+            displayName: displayName, yearOfBirth: body.yearOfBirth, conditions: body.conditions ?? [], spo2Scale: body.news2?.spo2Scale ?? 1,
+            onOxygen: body.news2?.onOxygen ?? false, at: api.now())
+        try await api.audit(session, "patient.create", patients: [patient.id], request: request, context: context)
+        var headers = HTTPFields()
+        headers[.location] = "/api/v1/patients/\(patient.id)"
+        return .init(status: .created, headers: headers, response: DTO.Patient(patient))
+    }
+
+    @Sendable func show(_ request: Request, context: HubRequestContext) async throws -> DTO.Patient {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        return DTO.Patient(try await access.patient(id, .read, session, request, context))
+    }
+
+    @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> DTO.Patient {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        _ = try await access.patient(id, .change, session, request, context)
+        let body = try await request.decodeJSON(DTO.PatientPatch.self, context: context)
+        try Self.validate(yearOfBirth: body.yearOfBirth ?? nil, conditions: body.conditions, spo2Scale: body.news2?.spo2Scale, now: api.now())
+        let changes = PatientChanges(
+            displayName: try body.displayName.map(Self.displayName), yearOfBirth: body.yearOfBirth, conditions: body.conditions,
+            spo2Scale: body.news2?.spo2Scale, onOxygen: body.news2?.onOxygen)
+        guard let patient = try await api.database.updatePatient(id: id, changes) else { throw APIError.notFound("patient \(id)") }
+        return DTO.Patient(patient)
+    }
+
+    @Sendable func careTeam(_ request: Request, context: HubRequestContext) async throws -> DTO.CareTeam {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        _ = try await access.patient(id, .readCareTeam, session, request, context)
+        let history = request.uri.queryParameters["history"] == "true"
+        return DTO.CareTeam(patientId: id, members: try await api.database.careTeam(patientID: id, includingPast: history).map(DTO.CareTeamMember.init))
+    }
+
+    @Sendable func addToCareTeam(_ request: Request, context: HubRequestContext) async throws -> DTO.CareTeam {
+        try await changeCareTeam(request, context, member: true)
+    }
+
+    @Sendable func removeFromCareTeam(_ request: Request, context: HubRequestContext) async throws -> DTO.CareTeam {
+        try await changeCareTeam(request, context, member: false)
+    }
+
+    private func changeCareTeam(_ request: Request, _ context: HubRequestContext, member: Bool) async throws -> DTO.CareTeam {
+        let session = try context.caller()
+        try Access.requireAdmin(session)
+        let id = try request.id("patientId", context: context, of: "patient")
+        let caregiverID = try request.id("caregiverId", context: context, of: "caregiver")
+        do {
+            try await api.database.setCareTeamMember(patientID: id, caregiverID: caregiverID, member: member, at: api.now())
+        } catch AccountError.patientNotFound {
+            throw APIError.notFound("patient \(id)")
+        } catch AccountError.notACaregiver {
+            throw APIError.invalid("caregiverId", "account \(caregiverID) is not an active caregiver")
+        }
+        try await api.audit(session, "careTeam.change", patients: [id], request: request, context: context)
+        return DTO.CareTeam(patientId: id, members: try await api.database.careTeam(patientID: id, includingPast: false).map(DTO.CareTeamMember.init))
+    }
+
+    private static func displayName(_ text: String) throws -> String {
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else { throw APIError.invalid("displayName", "displayName must be 1–200 characters") }
+        return name
+    }
+
+    private static func validate(yearOfBirth: Int?, conditions: [String]?, spo2Scale: Int?, now: Date) throws {
+        let thisYear = Calendar(identifier: .gregorian).component(.year, from: now)
+        if let yearOfBirth, !(1900...thisYear).contains(yearOfBirth) {
+            throw APIError.invalid("yearOfBirth", "yearOfBirth must be from 1900 to \(thisYear)")
+        }
+        if let conditions, conditions.count > 50 || conditions.contains(where: { $0.isEmpty || $0.count > 200 }) {
+            throw APIError.invalid("conditions", "conditions must be at most 50 texts of 1–200 characters")
+        }
+        if let spo2Scale, !(1...2).contains(spo2Scale) {
+            throw APIError.invalid("news2.spo2Scale", "news2.spo2Scale must be 1, or 2 for hypercapnic respiratory failure")
+        }
+    }
+}

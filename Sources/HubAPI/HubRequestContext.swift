@@ -1,0 +1,75 @@
+import Foundation
+import Hub
+import Hummingbird
+import NIOCore
+
+/// The request context of every API route: the client's address (for the audit log and login throttling) and,
+/// once the authentication middleware accepted a token, the caller's session.
+public struct HubRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    /// The caller; nil on routes that need no sign-in.
+    public var session: SessionState?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Request bodies are small JSON documents: anything larger is refused with 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The client's address as the audit log records it.
+    var clientAddress: String? { remoteAddress?.ipAddress }
+
+    /// The signed-in caller, or 401.
+    func caller() throws -> SessionState {
+        guard let session else { throw APIError.unauthenticated() }
+        return session
+    }
+}
+
+extension Request {
+    /// The JSON body as `T`; a body that is not JSON is a 400, a missing or mistyped field a 422 naming it.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: buffer)
+        } catch let error as DecodingError {
+            throw APIError(decoding: error)
+        }
+    }
+}
+
+extension APIError {
+    init(decoding error: DecodingError) {
+        func path(_ keys: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            (keys + [last].compactMap { $0 }).map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self = .invalid(path(context.codingPath, key), "\(path(context.codingPath, key)) is required")
+        case .valueNotFound(_, let context):
+            self = .invalid(path(context.codingPath), "\(path(context.codingPath)) must not be null")
+        case .typeMismatch(let type, let context):
+            self = .invalid(path(context.codingPath), "\(path(context.codingPath)) must be \(Self.jsonName(of: type))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            self = APIError(.badRequest, code: "bad_request", "the body is not valid JSON")
+        case .dataCorrupted(let context):
+            self = .invalid(path(context.codingPath), "\(path(context.codingPath)): \(context.debugDescription)")
+        @unknown default:
+            self = APIError(.badRequest, code: "bad_request", "the body could not be read")
+        }
+    }
+
+    private static func jsonName(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is UInt8.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+@testable import Hub
+@testable import HubAPI
+import Hummingbird
+import Testing
+
+/// Every endpoint, called as every role and anonymously: allowed or denied, as the access rules say.
+@Suite("Who may call what")
+struct AccessTests {
+    enum Caller: String, CaseIterable, Sendable {
+        case anonymous, admin, caregiver, technician, patient
+    }
+
+    struct Endpoint: Sendable, CustomTestStringConvertible {
+        var method: HTTPRequest.Method
+        /// With `{patient}`, `{account}`, `{caregiver}` for ids of the fixture.
+        var path: String
+        var body: String?
+        var allowed: Set<Caller>
+        var testDescription: String { "\(method) \(path)" }
+    }
+
+    static let signedIn: Set<Caller> = [.admin, .caregiver, .technician, .patient]
+    static let clinical: Set<Caller> = [.admin, .caregiver, .patient]
+
+    /// The route table as the access rules read. `{patient}` is the caregiver's own patient and the patient
+    /// account's own record, so "allowed" means allowed for what is theirs (the object-level tests below cover the
+    /// rest).
+    static let endpoints: [Endpoint] = [
+        .init(method: .get, path: "/api/openapi.yaml", allowed: Set(Caller.allCases)),
+        .init(method: .post, path: "/api/v1/auth/login", body: #"{"username": "nobody", "password": "x"}"#, allowed: []),
+        .init(method: .post, path: "/api/v1/auth/refresh", body: #"{"refreshToken": "x"}"#, allowed: []),
+        .init(method: .post, path: "/api/v1/auth/logout", allowed: signedIn),
+        .init(method: .get, path: "/api/v1/me", allowed: signedIn),
+        .init(method: .put, path: "/api/v1/me/password", body: #"{"currentPassword": "\#(Fixture.password)", "newPassword": "another long secret"}"#,
+              allowed: signedIn),
+        .init(method: .get, path: "/api/v1/accounts", allowed: [.admin]),
+        .init(method: .post, path: "/api/v1/accounts",
+              body: #"{"username": "newnurse", "displayName": "New", "role": "caregiver", "password": "a long enough secret"}"#, allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/accounts/{account}", allowed: [.admin]),
+        .init(method: .post, path: "/api/v1/accounts/{account}/deactivate", allowed: [.admin]),
+        .init(method: .post, path: "/api/v1/accounts/{account}/unlock", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/login-locks", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/patients", allowed: clinical),
+        .init(method: .post, path: "/api/v1/patients", body: #"{"displayName": "Cleo"}"#, allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/patients/{patient}", allowed: clinical),
+        .init(method: .patch, path: "/api/v1/patients/{patient}", body: #"{"news2": {"onOxygen": true}}"#, allowed: [.admin, .caregiver]),
+        .init(method: .get, path: "/api/v1/patients/{patient}/care-team", allowed: clinical),
+        .init(method: .put, path: "/api/v1/patients/{patient}/care-team/{caregiver}", allowed: [.admin]),
+        .init(method: .delete, path: "/api/v1/patients/{patient}/care-team/{caregiver}", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
+    ]
+
+    @Test func theTableCoversEveryRoute() async throws {
+        let fixture = try await Fixture.make()
+        let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}"))" })
+        #expect(routes == table)
+    }
+
+    @Test(arguments: endpoints)
+    func everyRoleIsAllowedOrDeniedAsTheRulesSay(_ endpoint: Endpoint) async throws {
+        for caller in Caller.allCases {
+            // A fresh hub for each call: deactivating or signing out must not change what the next caller meets.
+            let fixture = try await Fixture.make()
+            try await fixture.run { client in
+                let token: String? = switch caller {
+                case .anonymous: nil
+                case .caregiver: try await client.login("caregiverA").access
+                default: try await client.login(caller.rawValue).access
+                }
+                let path = endpoint.path
+                    .replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
+                    .replacingOccurrences(of: "{account}", with: String(fixture.accounts["caregiverB"] ?? 0))
+                    .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
+                let response = try await client.call(endpoint.method, path, token: token, body: endpoint.body)
+                let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")
+                if endpoint.allowed.contains(caller) {
+                    #expect((200..<300).contains(response.status), "\(caller) \(endpoint.testDescription) answered \(response.status)")
+                } else if isPublic {
+                    // Public routes with bad credentials: refused for the credentials, never for the role.
+                    #expect(response.status == 401, "\(caller) \(endpoint.testDescription) answered \(response.status)")
+                } else if caller == .anonymous {
+                    #expect(response.status == 401, "anonymous \(endpoint.testDescription) answered \(response.status)")
+                    #expect(response.errorCode == "unauthenticated")
+                } else {
+                    #expect([403, 404].contains(response.status), "\(caller) \(endpoint.testDescription) answered \(response.status)")
+                }
+            }
+        }
+    }
+
+    @Test func aCaregiverSeesOnlyTheirCareTeamsPatients() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            let list = try await client.call(.get, "/api/v1/patients", token: nurse)
+            #expect(list.items.map { $0["id"] as? Int64 } == [fixture.teamPatient])
+            let other = fixture.otherPatient
+            for (method, path, body) in [
+                (HTTPRequest.Method.get, "/api/v1/patients/\(other)", nil),
+                (.patch, "/api/v1/patients/\(other)", #"{"news2": {"onOxygen": true}}"#),
+                (.get, "/api/v1/patients/\(other)/care-team", nil),
+            ] as [(HTTPRequest.Method, String, String?)] {
+                let response = try await client.call(method, path, token: nurse, body: body)
+                #expect(response.status == 404, "\(method) \(path) answered \(response.status)")
+            }
+            #expect(try await fixture.database.patient(id: other)?.onOxygen == false)
+        }
+    }
+
+    @Test func joiningAndLeavingACareTeamGrantsAndEndsAccess() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let admin = try await client.login("admin").access
+            let nurse = try await client.login("caregiverA").access
+            let other = fixture.otherPatient
+            let caregiverA = try #require(fixture.accounts["caregiverA"])
+            #expect(try await client.call(.get, "/api/v1/patients/\(other)", token: nurse).status == 404)
+            #expect(try await client.call(.put, "/api/v1/patients/\(other)/care-team/\(caregiverA)", token: admin).status == 200)
+            #expect(try await client.call(.get, "/api/v1/patients/\(other)", token: nurse).status == 200)
+            fixture.clock.advance(.seconds(60))
+            #expect(try await client.call(.delete, "/api/v1/patients/\(other)/care-team/\(caregiverA)", token: admin).status == 200)
+            #expect(try await client.call(.get, "/api/v1/patients/\(other)", token: nurse).status == 404)
+            // The history keeps the membership that ended.
+            let history = try await client.call(.get, "/api/v1/patients/\(other)/care-team?history=true", token: admin)
+            let members = try #require(history["members"] as? [[String: Any]])
+            let ended = members.filter { ($0["caregiver"] as? [String: Any])?["id"] as? Int64 == caregiverA }
+            #expect(ended.count == 1)
+            #expect(ended.first?["until"] != nil)
+            // A technician is not a caregiver and cannot join a care team.
+            let technician = try #require(fixture.accounts["technician"])
+            let refused = try await client.call(.put, "/api/v1/patients/\(other)/care-team/\(technician)", token: admin)
+            #expect(refused.status == 422)
+            #expect(refused.errorField == "caregiverId")
+        }
+    }
+
+    @Test func noIdLeadsAnyoneToAPatientTheyMayNotSee() async throws {
+        let fixture = try await Fixture.make()
+        for _ in 0..<8 { _ = try await fixture.database.createPatient(displayName: "P", yearOfBirth: nil, conditions: [], spo2Scale: 1, onOxygen: false, at: fixture.clock.now()) }
+        try await fixture.run { client in
+            for (name, visible) in [("caregiverA", [fixture.teamPatient]), ("patient", [fixture.teamPatient]), ("caregiverB", [fixture.otherPatient])] {
+                let token = try await client.login(name).access
+                var seen: [Int64] = []
+                for id in Int64(0)...Int64(12) {
+                    let response = try await client.call(.get, "/api/v1/patients/\(id)", token: token)
+                    if response.status == 200 { seen.append(id) } else { #expect(response.status == 404) }
+                }
+                #expect(seen == visible, "\(name) saw \(seen)")
+            }
+            // A technician gets no clinical record at all, whatever the id.
+            let technician = try await client.login("technician").access
+            #expect(try await client.call(.get, "/api/v1/patients/\(fixture.teamPatient)", token: technician).status == 403)
+            #expect(try await client.call(.get, "/api/v1/patients", token: technician).status == 403)
+        }
+    }
+
+    @Test func aPatientReadsTheirOwnRecordButCannotChangeIt() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let patient = try await client.login("patient").access
+            let own = try await client.call(.get, "/api/v1/patients/\(fixture.teamPatient)", token: patient)
+            #expect(own["displayName"] as? String == "Ada")
+            #expect(try await client.call(.patch, "/api/v1/patients/\(fixture.teamPatient)", token: patient, body: #"{"displayName": "Z"}"#).status == 403)
+            #expect(try await client.call(.get, "/api/v1/patients/\(fixture.otherPatient)", token: patient).status == 404)
+        }
+    }
+}
