@@ -33,6 +33,17 @@ struct AuditTests {
         }
     }
 
+    @Test func aRefusedChangeIsNotRecordedAsAChange() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            let refused = try await client.call(.patch, "/api/v1/patients/\(fixture.teamPatient)", token: nurse, body: #"{"news2": {"spo2Scale": 5}}"#)
+            #expect(refused.status == 422)
+            let entries = try await fixture.database.auditEntries(AuditFilter(action: "patient.change"), before: nil, limit: 10)
+            #expect(entries.isEmpty)
+        }
+    }
+
     @Test func adminsQueryTheLogAndTheChainVerifies() async throws {
         let fixture = try await Fixture.make()
         try await fixture.run { client in

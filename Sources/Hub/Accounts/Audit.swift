@@ -45,8 +45,13 @@ public struct AuditEntry: Sendable, Hashable {
         input.append(0x0A)
         // Encoding an array of optional strings is deterministic: no keys to order, no floating point.
         input.append((try? JSONEncoder().encode(fields)) ?? Data())
-        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+        return sha256Hex(input)
     }
+}
+
+/// SHA-256 of `data` in lower-case hex: audit hashes, and refresh tokens as the hub stores them.
+public func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }
 
 /// The outcome of checking the audit chain from its first entry.

@@ -6,6 +6,9 @@ extension AppDatabase {
     static let accountColumns = """
         id, username, displayName, role, title, patientID, active, createdAt, deactivatedAt, failedLogins, lockedUntil
         """
+    /// The same columns of an account aliased `a` in a join.
+    static let joinedAccountColumns = accountColumns.split(separator: ",")
+        .map { "a.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
 
     static func account(_ row: Row) -> Account {
         Account(
@@ -85,7 +88,7 @@ extension AppDatabase {
             try db.execute(sql: "UPDATE account SET failedLogins = failedLogins + 1 WHERE id = ?", arguments: [accountID])
             let failures = try Int.fetchOne(db, sql: "SELECT failedLogins FROM account WHERE id = ?", arguments: [accountID]) ?? 0
             guard failures >= lockAfter else { return nil }
-            let until = time.addingTimeInterval(lockFor(failures - lockAfter + 1).inSeconds)
+            let until = time.adding(lockFor(failures - lockAfter + 1))
             try db.execute(sql: "UPDATE account SET lockedUntil = ? WHERE id = ?", arguments: [until.millisecondsSince1970, accountID])
             return until
         }

@@ -102,7 +102,7 @@ extension AppDatabase {
     public func careTeam(patientID: Int64, includingPast: Bool) async throws -> [CareTeamMembership] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT m.since, m.until, \(Self.accountColumns.split(separator: ",").map { "a.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", "))
+                SELECT m.since, m.until, \(Self.joinedAccountColumns)
                 FROM careTeamMembership m JOIN account a ON a.id = m.caregiverID
                 WHERE m.patientID = ? \(includingPast ? "" : "AND m.until IS NULL") ORDER BY m.since, m.id
                 """, arguments: [patientID]).map { row in

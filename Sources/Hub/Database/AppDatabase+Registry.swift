@@ -51,10 +51,7 @@ public enum RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
 extension AppDatabase {
     /// Adds a patient and returns their id.
     public func createPatient(displayName: String, at time: Date) async throws -> Int64 {
-        try await writer.write { db in
-            try db.execute(sql: "INSERT INTO patient (displayName, createdAt) VALUES (?, ?)", arguments: [displayName, time.millisecondsSince1970])
-            return db.lastInsertedRowID
-        }
+        try await createPatient(displayName: displayName, yearOfBirth: nil, conditions: [], spo2Scale: 1, onOxygen: false, at: time).id
     }
 
     /// Registers a device under a gateway ahead of its first reading (ingest registers unknown ones itself).

@@ -43,14 +43,14 @@ extension AppDatabase {
                                arguments: [now, sessionID])
                 return .reused(sessionID: sessionID)
             }
-            guard (token["expiresAt"] as Int64) > now, let state = try Self.liveSession(db, id: sessionID, idleLimit: idleLimit, now: now) else {
+            guard (token["expiresAt"] as Int64) > now, let live = try Self.liveSession(db, id: sessionID, idleLimit: idleLimit, now: now) else {
                 return .refused
             }
             try db.execute(sql: "UPDATE refreshToken SET rotatedAt = ? WHERE hash = ?", arguments: [now, hash])
             try db.execute(sql: "INSERT INTO refreshToken (hash, sessionID, issuedAt, expiresAt) VALUES (?, ?, ?, ?)",
                            arguments: [newHash, sessionID, now, expiresAt.millisecondsSince1970])
             try db.execute(sql: "UPDATE session SET lastActiveAt = ? WHERE id = ?", arguments: [now, sessionID])
-            return .rotated(state)
+            return .rotated(live.state)
         }
     }
 
@@ -58,18 +58,14 @@ extension AppDatabase {
     /// Marks it active (at most every `touchEvery`, so a burst of requests does not write each time).
     public func activeSession(id: String, idleLimit: Duration, touchEvery: Duration = .seconds(15), at time: Date) async throws -> SessionState? {
         let now = time.millisecondsSince1970
-        let lastActive = try await writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT lastActiveAt FROM session WHERE id = ?", arguments: [id])
+        let live = try await writer.read { db in try Self.liveSession(db, id: id, idleLimit: idleLimit, now: now) }
+        guard let live else { return nil }
+        if now - live.lastActiveAt >= touchEvery.milliseconds {
+            try await writer.write { db in
+                try db.execute(sql: "UPDATE session SET lastActiveAt = max(lastActiveAt, ?) WHERE id = ?", arguments: [now, id])
+            }
         }
-        guard let lastActive else { return nil }
-        if now - lastActive < touchEvery.milliseconds {
-            return try await writer.read { db in try Self.liveSession(db, id: id, idleLimit: idleLimit, now: now) }
-        }
-        return try await writer.write { db in
-            guard let state = try Self.liveSession(db, id: id, idleLimit: idleLimit, now: now) else { return nil }
-            try db.execute(sql: "UPDATE session SET lastActiveAt = max(lastActiveAt, ?) WHERE id = ?", arguments: [now, id])
-            return state
-        }
+        return live.state
     }
 
     /// Ends a session (logout, or an admin's revocation); its refresh tokens stop working.
@@ -87,16 +83,15 @@ extension AppDatabase {
         }
     }
 
-    private static func liveSession(_ db: Database, id: String, idleLimit: Duration, now: Int64) throws -> SessionState? {
+    private static func liveSession(_ db: Database, id: String, idleLimit: Duration, now: Int64) throws -> (state: SessionState, lastActiveAt: Int64)? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT s.lastActiveAt, s.revokedAt, a.id, a.username, a.displayName, a.role, a.title, a.patientID, a.active, a.createdAt,
-                   a.deactivatedAt, a.failedLogins, a.lockedUntil
+            SELECT s.lastActiveAt, s.revokedAt, \(joinedAccountColumns)
             FROM session s JOIN account a ON a.id = s.accountID WHERE s.id = ?
             """, arguments: [id]) else { return nil }
         guard (row["revokedAt"] as Int64?) == nil, row["active"] as Bool, now - (row["lastActiveAt"] as Int64) <= idleLimit.milliseconds else {
             return nil
         }
-        return SessionState(sessionID: id, account: Self.account(row))
+        return (SessionState(sessionID: id, account: Self.account(row)), row["lastActiveAt"])
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Vitals
 
 /// Login attempts per client address in a sliding window: past the limit, the address gets 429 until its oldest
 /// attempt leaves the window. Kept in memory: a restart forgets it, while account locks (in the database) stay.
@@ -17,7 +18,7 @@ actor LoginThrottle {
         var times = recent(address, now)
         if times.count >= limit, let oldest = times.first {
             attempts[address] = times
-            return oldest.addingTimeInterval(Double(window.components.seconds))
+            return oldest.adding(window)
         }
         times.append(now)
         attempts[address] = times
@@ -30,12 +31,12 @@ actor LoginThrottle {
         attempts.keys.sorted().compactMap { address in
             let times = recent(address, now)
             guard times.count >= limit, let oldest = times.first else { return nil }
-            return (address, oldest.addingTimeInterval(Double(window.components.seconds)))
+            return (address, oldest.adding(window))
         }
     }
 
     private func recent(_ address: String, _ now: Date) -> [Date] {
-        let start = now.addingTimeInterval(-Double(window.components.seconds))
+        let start = now.adding(.zero - window)
         return (attempts[address] ?? []).filter { $0 > start }
     }
 }

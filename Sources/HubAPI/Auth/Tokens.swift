@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
+import Hub
 import JWTKit
+import Vitals
 
 /// The claims of an access token: who, which session, until when. The session is checked on every request too, so
 /// logging out, deactivating the account or a replayed refresh token ends access at once, not at expiry.
@@ -29,7 +31,7 @@ struct TokenService: Sendable {
     func accessToken(accountID: Int64, role: String, sessionID: String, at time: Date) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: String(accountID)), sid: sessionID, role: role, iat: .init(value: time),
-            exp: .init(value: time.addingTimeInterval(Double(accessLifetime.components.seconds))))
+            exp: .init(value: time.adding(accessLifetime)))
         return try await keys.sign(claims)
     }
 
@@ -48,7 +50,7 @@ struct TokenService: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(Data(token.utf8))
     }
 
     /// `bytes` random bytes from the system's CSPRNG, base64url without padding.

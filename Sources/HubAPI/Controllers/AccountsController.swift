@@ -66,30 +66,28 @@ struct AccountsController {
     }
 
     @Sendable func deactivate(_ request: Request, context: HubRequestContext) async throws -> DTO.Account {
-        let session = try context.caller()
-        try Access.requireAdmin(session)
-        let id = try request.id("accountId", context: context, of: "account")
-        guard id != session.account.id else { throw APIError.conflict("an admin cannot deactivate their own account") }
-        do {
+        try await change(request, context, audited: "account.deactivate") { session, id in
+            guard id != session.account.id else { throw APIError.conflict("an admin cannot deactivate their own account") }
             try await api.database.deactivateAccount(id: id, at: api.now())
-        } catch AccountError.accountNotFound {
-            throw APIError.notFound("account \(id)")
         }
-        try await api.audit(session, "account.deactivate", patients: [nil], request: request, context: context)
-        guard let account = try await api.database.account(id: id) else { throw APIError.notFound("account \(id)") }
-        return DTO.Account(account)
     }
 
     @Sendable func unlock(_ request: Request, context: HubRequestContext) async throws -> DTO.Account {
+        try await change(request, context, audited: "account.unlock") { _, id in try await api.database.clearLoginFailures(accountID: id) }
+    }
+
+    /// An admin's change to account `accountId`: done, audited, and the account returned as it now is.
+    private func change(_ request: Request, _ context: HubRequestContext, audited action: String,
+                        _ perform: (SessionState, Int64) async throws -> Void) async throws -> DTO.Account {
         let session = try context.caller()
         try Access.requireAdmin(session)
         let id = try request.id("accountId", context: context, of: "account")
         do {
-            try await api.database.clearLoginFailures(accountID: id)
+            try await perform(session, id)
         } catch AccountError.accountNotFound {
             throw APIError.notFound("account \(id)")
         }
-        try await api.audit(session, "account.unlock", patients: [nil], request: request, context: context)
+        try await api.audit(session, action, patients: [nil], request: request, context: context)
         guard let account = try await api.database.account(id: id) else { throw APIError.notFound("account \(id)") }
         return DTO.Account(account)
     }

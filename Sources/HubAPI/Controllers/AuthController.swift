@@ -1,6 +1,7 @@
 import Foundation
 import Hub
 import Hummingbird
+import Vitals
 
 /// Sign-in, token refresh, sign-out, and the caller's own account.
 struct AuthController {
@@ -37,12 +38,12 @@ struct AuthController {
             throw APIError(.unauthorized, code: "invalid_credentials", "the username or password is wrong")
         }
         guard account.active else { throw APIError(.unauthorized, code: "account_deactivated", "this account has been deactivated") }
-        try await api.database.clearLoginFailures(accountID: account.id)
+        if account.failedLogins > 0 || account.lockedUntil != nil { try await api.database.clearLoginFailures(accountID: account.id) }
         let sessionID = TokenService.randomToken(bytes: 16)
         let refresh = TokenService.refreshToken()
         try await api.database.createSession(
             id: sessionID, accountID: account.id, address: context.clientAddress, refreshHash: refresh.hash,
-            refreshExpiresAt: now.addingTimeInterval(Double(api.configuration.refreshTokenLifetime.components.seconds)), at: now)
+            refreshExpiresAt: now.adding(api.configuration.refreshTokenLifetime), at: now)
         var signedIn = account
         signedIn.failedLogins = 0
         signedIn.lockedUntil = nil
@@ -55,7 +56,7 @@ struct AuthController {
         let next = TokenService.refreshToken()
         switch try await api.database.rotateRefreshToken(
             hash: TokenService.hash(body.refreshToken), to: next.hash,
-            expiresAt: now.addingTimeInterval(Double(api.configuration.refreshTokenLifetime.components.seconds)),
+            expiresAt: now.adding(api.configuration.refreshTokenLifetime),
             idleLimit: api.configuration.sessionIdleLimit, at: now)
         {
         case .rotated(let session):

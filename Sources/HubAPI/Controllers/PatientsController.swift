@@ -51,12 +51,13 @@ struct PatientsController {
     @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> DTO.Patient {
         let session = try context.caller()
         let id = try request.id("patientId", context: context, of: "patient")
-        _ = try await access.patient(id, .change, session, request, context)
+        // The change is checked first, so the audit log records a change only when one is made.
         let body = try await request.decodeJSON(DTO.PatientPatch.self, context: context)
         try Self.validate(yearOfBirth: body.yearOfBirth ?? nil, conditions: body.conditions, spo2Scale: body.news2?.spo2Scale, now: api.now())
         let changes = PatientChanges(
             displayName: try body.displayName.map(Self.displayName), yearOfBirth: body.yearOfBirth, conditions: body.conditions,
             spo2Scale: body.news2?.spo2Scale, onOxygen: body.news2?.onOxygen)
+        _ = try await access.patient(id, .change, session, request, context)
         guard let patient = try await api.database.updatePatient(id: id, changes) else { throw APIError.notFound("patient \(id)") }
         return DTO.Patient(patient)
     }
