@@ -8,8 +8,8 @@ import Vitals
 @Suite struct RegistrySettingsTests {
     @Test func aDevicesOwnInactivityTimeoutDecidesWhenItIsOffline() {
         let technical = TechnicalAlarms()
-        _ = technical.readings([TechnicalAlarmTests.stored(.oxygenSaturation, 97, at: 0)]) { _ in "gw-1" }
-        _ = technical.readings([TechnicalAlarmTests.stored(.bodyTemperature, 36.8, at: 0, device: "thermo-1")]) { _ in "gw-1" }
+        _ = technical.readings([TechnicalAlarmTests.stored(.oxygenSaturation, 97, at: 0)], arrivedAt: at(0)) { _ in "gw-1" }
+        _ = technical.readings([TechnicalAlarmTests.stored(.bodyTemperature, 36.8, at: 0, device: "thermo-1")], arrivedAt: at(0)) { _ in "gw-1" }
         technical.setInactivityTimeouts(["thermo-1": .seconds(120)])
         // Three minutes of silence: past the thermometer's own 2 minutes, well within the default 10 minutes.
         let offline = technical.tick(now: at(180)).compactMap { $0.alert?.cause }.filter { $0 == .technical(.deviceOffline, deviceID: $0.deviceID) }
@@ -19,7 +19,7 @@ import Vitals
     @Test func aNewDeviceTakesItsTimeoutFromTheStartAndDefaultGivesItBack() {
         let technical = TechnicalAlarms()
         technical.setInactivityTimeouts(["oxi-1": .seconds(3600)])
-        _ = technical.readings([TechnicalAlarmTests.stored(.bodyTemperature, 36.8, at: 0)]) { _ in "gw-1" }
+        _ = technical.readings([TechnicalAlarmTests.stored(.bodyTemperature, 36.8, at: 0)], arrivedAt: at(0)) { _ in "gw-1" }
         #expect(!technical.tick(now: at(900)).contains { $0.alert?.cause == .technical(.deviceOffline, deviceID: "oxi-1") },
                 "15 minutes of silence is within the device's own hour")
         technical.setInactivityTimeouts([:])

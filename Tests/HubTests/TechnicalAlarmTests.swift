@@ -20,7 +20,7 @@ import Vitals
     @Test func aGatewaysLastWillTakesItsDevicesOfflineAndComingBackClearsIt() async throws {
         let (temp, patient) = try await Self.setUp()
         let technical = TechnicalAlarms()
-        _ = technical.readings([Self.stored(.oxygenSaturation, 97, at: 0)]) { _ in "gw-1" }
+        _ = technical.readings([Self.stored(.oxygenSaturation, 97, at: 0)], arrivedAt: at(0)) { _ in "gw-1" }
         let offline = technical.gatewayStatus(GatewayStatus.lastWill(gateway: "gw-1"), at: at(5))
         #expect(offline.map { $0.alert?.cause } == [.technical(.deviceOffline, deviceID: "oxi-1")])
         #expect(offline.first?.alert?.priority == .medium)
@@ -49,8 +49,8 @@ import Vitals
 
     @Test func onlyContinuousDevicesGoStale() async throws {
         let technical = TechnicalAlarms()
-        _ = technical.readings([Self.stored(.oxygenSaturation, 97, at: 0)]) { _ in "gw-1" }
-        _ = technical.readings([Self.stored(.bodyTemperature, 36.8, at: 0, device: "thermo-1")]) { _ in "gw-1" }
+        _ = technical.readings([Self.stored(.oxygenSaturation, 97, at: 0)], arrivedAt: at(0)) { _ in "gw-1" }
+        _ = technical.readings([Self.stored(.bodyTemperature, 36.8, at: 0, device: "thermo-1")], arrivedAt: at(0)) { _ in "gw-1" }
         // Both devices keep reporting their status (the gateway is alive), but only the thermometer is meant to be quiet.
         for minute in 1...11 {
             for device in ["oxi-1", "thermo-1"] {
@@ -78,5 +78,26 @@ import Vitals
         #expect(open.count == 1)
         #expect(open.first?.priority == .medium)
         #expect(try await temp.database.openAlerts().isEmpty, "technical alerts are not restored into the physiological book")
+    }
+
+    @Test func readingsReplayedFromABacklogKeepTheDeviceFreshAndOnline() async throws {
+        let technical = TechnicalAlarms()
+        _ = technical.readings([Self.stored(.oxygenSaturation, 97, at: 0)], arrivedAt: at(0)) { _ in "gw-1" }
+        // The gateway goes quiet for 30 minutes: stale and offline, rightly.
+        let quiet: [AlertCause] = technical.tick(now: at(1800)).compactMap { $0.alert?.cause }
+        #expect(Set(quiet) == [.technical(.staleData, deviceID: "oxi-1"), .technical(.deviceOffline, deviceID: "oxi-1")])
+        // It comes back and replays its outbox: readings measured from 10 s on, arriving from 1,801 s on, one
+        // tick between arrivals. Neither alarm may come back while they arrive.
+        var raised: [AlertCause] = []
+        for second in stride(from: 10, through: 1790, by: 10) {
+            let arrival = 1801 + Double(second) / 100
+            let actions = technical.readings([Self.stored(.oxygenSaturation, 97, at: Double(second))], arrivedAt: at(arrival)) { _ in "gw-1" }
+                + technical.tick(now: at(arrival))
+            for action in actions { if case .raise(let alert) = action { raised.append(alert.cause) } }
+        }
+        #expect(raised.isEmpty, "raised again during the replay: \(raised)")
+        // Silence after the backlog is staleness again, counted from the last arrival.
+        let later: [AlertCause] = technical.tick(now: at(1819 + 601)).compactMap { $0.alert?.cause }
+        #expect(later.contains(.technical(.staleData, deviceID: "oxi-1")))
     }
 }

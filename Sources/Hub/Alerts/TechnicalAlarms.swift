@@ -64,9 +64,9 @@ public final class TechnicalAlarms: Sendable {
         }
     }
 
-    /// Newly stored readings: each one tells that its device is alive, and carries the device's quality flags.
-    /// Taken a device at a time, so the lock is held once per device per commit, not once per reading.
-    public func readings(_ stored: [StoredReading], gatewayID: (String) -> String) -> [AlertStateMachine.Action] {
+    /// Readings stored at `arrivedAt`: each one tells that its device is alive then, and carries the device's
+    /// quality flags. Taken a device at a time, so the lock is held once per device per commit, not once per reading.
+    public func readings(_ stored: [StoredReading], arrivedAt: Date, gatewayID: (String) -> String) -> [AlertStateMachine.Action] {
         var order: [String] = []
         var byDevice: [String: [Reading]] = [:]
         for item in stored {
@@ -78,9 +78,9 @@ public final class TechnicalAlarms: Sendable {
             let readings = byDevice[device] ?? []
             guard let first = readings.first else { return [] }
             let continuous = readings.contains { Self.continuousKinds.contains($0.kind) }
-            return update(device, gatewayID: gatewayID(device), at: first.measuredAt) { monitor in
+            return update(device, gatewayID: gatewayID(device), at: arrivedAt) { monitor in
                 if continuous { monitor.policy.staleAfter = policy.staleAfter }
-                return readings.flatMap { monitor.observeReading(flags: $0.deviceFlags, at: $0.measuredAt) }
+                return readings.flatMap { monitor.observeReading(flags: $0.deviceFlags, at: $0.measuredAt, arrivedAt: arrivedAt) }
             }
         }
     }

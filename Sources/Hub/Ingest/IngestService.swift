@@ -232,7 +232,7 @@ public struct IngestService: Service {
         // Computed in the database writer's turn, so technical actions are stored in the order they were produced.
         let stored = outcome.stored
         try await database.storeTechnical(at: now) { [technical, gatewayStatuses, ownedStatuses] in
-            technical.readings(stored) { gatewayOfDevice[$0] ?? "" }
+            technical.readings(stored, arrivedAt: now) { gatewayOfDevice[$0] ?? "" }
                 + gatewayStatuses.flatMap { technical.gatewayStatus($0, at: now) }
                 + ownedStatuses.flatMap { technical.deviceStatus($0.0, gatewayID: $0.1, at: now) }
         }

@@ -44,11 +44,14 @@ public struct DeviceMonitor: Sendable, Hashable {
         statuses[condition] ?? .absent
     }
 
-    /// A reading arrived, with the quality flags the device attached to it.
-    public mutating func observeReading(flags: DeviceQualityFlags, at now: Date) -> [TechnicalConditionChange] {
-        var changes = seen(at: now)
-        lastReadingAt = now
-        changes += set(.staleData, .absent, at: now)
+    /// A reading measured at `now` arrived at `arrivedAt` (nil: as it was measured), with the quality flags the
+    /// device attached to it. Whether the device is alive and its data fresh goes by arrival: readings replayed from
+    /// a gateway's backlog are hours old, yet the device is reporting. Sensor problems go by measurement time.
+    public mutating func observeReading(flags: DeviceQualityFlags, at now: Date, arrivedAt: Date? = nil) -> [TechnicalConditionChange] {
+        let arrival = arrivedAt ?? now
+        var changes = seen(at: arrival)
+        lastReadingAt = max(lastReadingAt ?? arrival, arrival)
+        changes += set(.staleData, .absent, at: arrival)
         let checks: [(TechnicalCondition, DeviceQualityFlags, AlarmPriority, String)] = [
             (.sensorDisplaced, .sensorDisplaced, .medium, "Sensor displaced"),
             (.sensorDisconnected, .sensorDisconnected, .medium, "Sensor disconnected or off the patient"),
