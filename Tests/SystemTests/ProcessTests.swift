@@ -181,10 +181,10 @@ final class Child: Sendable {
         let arguments = ["serve", "--database", databasePath, "--broker-port", String(broker.port)]
         var hub = try Child(hubBinary, arguments, log: log)
         #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 200 })
-        // Stopped for 30 s while the agent keeps reading (100 readings a second).
+        // Stopped for 30 s while the agent keeps reading (100 packets a second, 200 readings).
         await hub.killHard()
         try await Task.sleep(for: .seconds(30))
-        // Back, and killed again while it works through the 3,000 readings that waited.
+        // Back, and killed again while it works through the 6,000 readings that waited.
         hub = try Child(hubBinary, arguments, log: log)
         try await Task.sleep(for: .milliseconds(700))
         await hub.killHard()
@@ -197,10 +197,12 @@ final class Child: Sendable {
         let sent = deployment.oximeter.count
         let database = deployment.database
         let complete = try await eventually(within: .seconds(60)) { [database, sent] in
-            try await database.storedSequences(device: "oxi-1").count >= sent
+            // Each PLX packet carries two readings (SpO2 and pulse rate), each with its own sequence number.
+            try await database.storedSequences(device: "oxi-1").count >= 2 * sent
         }
         let stored = try await deployment.database.storedSequences(device: "oxi-1")
-        #expect(complete, "stored \(stored.count) of \(sent) sent")
+        #expect(complete, "stored \(stored.count) readings of \(sent) packets sent")
+        try #require(!stored.isEmpty)
         #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate in the sequence numbers")
         await hub.killHard()
     }

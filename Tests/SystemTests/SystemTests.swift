@@ -183,10 +183,12 @@ func quickRules() throws -> RuleSet {
             deployment.oximeter.stop()
             let complete = try await eventually(within: .seconds(30)) {
                 let stored = try await deployment.database.storedSequences(device: "oxi-1")
-                return stored.count >= sentBeforeStop && stored == Array(1...Int64(stored.count))
+                // Each PLX packet carries two readings (SpO2 and pulse rate), each with its own sequence number.
+                return stored.count >= 2 * sentBeforeStop && stored == Array(1...Int64(stored.count))
             }
             let stored = try await deployment.database.storedSequences(device: "oxi-1")
-            #expect(complete, "stored \(stored.count) of \(sentBeforeStop) sent")
+            #expect(complete, "stored \(stored.count) readings of \(sentBeforeStop) packets sent")
+            try #require(!stored.isEmpty)
             #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate")
         }
     }
@@ -208,10 +210,11 @@ func quickRules() throws -> RuleSet {
         defer { hub.cancel() }
         let sentWhileDown = deployment.oximeter.count
         let delivered = try await eventually(within: .seconds(30)) {
-            try await deployment.database.storedSequences(device: "oxi-1").count >= sentWhileDown
+            try await deployment.database.storedSequences(device: "oxi-1").count >= 2 * sentWhileDown
         }
         #expect(delivered)
         let stored = try await deployment.database.storedSequences(device: "oxi-1")
+        try #require(!stored.isEmpty)
         #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate")
         await broker.kill()
     }
