@@ -67,7 +67,7 @@ let package = Package(
         ]),
         /// The agent's executable. On Linux it is linked by lld with packed relative relocations (DT_RELR, glibc 2.36+)
         /// and without exporting its symbols: a position-independent agent then keeps ASLR without 0.9 MB of
-        /// relocation records and 0.3 MB of symbol tables resident (scripts/bench-agent: 16.1 MB → 15.0 MB RSS).
+        /// relocation records and 0.3 MB of symbol tables resident (scripts/bench-agent: 16.1 MB → 14.9 MB RSS).
         .executableTarget(
             name: "AgentCommand", dependencies: ["EdgeAgent", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.unsafeFlags([

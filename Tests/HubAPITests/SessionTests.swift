@@ -104,6 +104,8 @@ struct SessionTests {
             let changed = try await client.call(.put, "/api/v1/me/password", token: here.access,
                                                 body: #"{"currentPassword": "\#(Fixture.password)", "newPassword": "a much longer secret"}"#)
             #expect(changed.status == 204)
+            let audited = try await fixture.database.auditEntries(AuditFilter(action: "account.passwordChange"), before: nil, limit: 10)
+            #expect(audited.map(\.record.actorID) == [fixture.accounts["caregiverA"]])
             #expect(try await client.call(.get, "/api/v1/me", token: here.access).status == 200)
             #expect(try await client.call(.get, "/api/v1/me", token: elsewhere.access).status == 401)
             _ = try await client.login("caregiverA", password: "a much longer secret")

@@ -89,6 +89,7 @@ struct AuthController {
         try validatePassword(body.newPassword, field: "newPassword", minimumLength: api.configuration.minimumPasswordLength)
         try await api.database.changePasswordHash(
             accountID: session.account.id, to: try await api.passwords.hash(body.newPassword), keeping: session.sessionID, at: api.now())
+        try await api.audit(session, "account.passwordChange", patients: [nil], request: request, context: context)
         return .noContent
     }
 
