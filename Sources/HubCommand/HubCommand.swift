@@ -92,7 +92,8 @@ extension HubCommand {
             let db = try AppDatabase.open(path: database.database)
             let now = Date().millisecondsSince1970
             print(row(["GATEWAY", "DEVICE", "MODEL", "ONLINE", "BATTERY", "RSSI", "LAST READING", "PATIENT", "DECODE ERRORS"]))
-            for device in try await db.devices() {
+            let devices = try await db.devices()
+            for device in devices {
                 let online = device.gatewayOnline && device.connected != false
                 print(row([
                     device.gatewayID, device.externalID, device.model ?? "-", online ? "yes" : "no",
@@ -114,7 +115,7 @@ extension HubCommand {
                     print("  \(configuration.gateway): version \(configuration.version), \(settings.isEmpty ? "agent defaults" : settings.joined(separator: ", ")); \(state)")
                 }
             }
-            let timeouts = try await db.devices().filter { $0.inactivityTimeoutSeconds != nil }
+            let timeouts = devices.filter { $0.inactivityTimeoutSeconds != nil }
             if !timeouts.isEmpty {
                 print("\nOwn inactivity timeouts: " + timeouts.map { "\($0.externalID) \($0.inactivityTimeoutSeconds ?? 0) s" }.joined(separator: ", "))
             }

@@ -94,7 +94,6 @@ final class SQLiteStatement {
         case integer(Int64)
         case text(String)
         case blob([UInt8])
-        case null
     }
 
     /// Binds `values`, steps through every row calling `row` for each, then resets.
@@ -109,7 +108,6 @@ final class SQLiteStatement {
             case .integer(let number): sqlite3_bind_int64(statement, index, number)
             case .text(let text): sqlite3_bind_text(statement, index, text, -1, transient)
             case .blob(let bytes): bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
-            case .null: sqlite3_bind_null(statement, index)
             }
             guard result == SQLITE_OK else { throw connection.error(result) }
         }

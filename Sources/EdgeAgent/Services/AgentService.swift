@@ -1,5 +1,4 @@
 #if canImport(FoundationEssentials)
-import SystemdNotify
 import FoundationEssentials
 #else
 import Foundation
@@ -8,6 +7,7 @@ import DeviceReadings
 import Logging
 import MQTT
 import Synchronization
+import SystemdNotify
 import Telemetry
 import Vitals
 

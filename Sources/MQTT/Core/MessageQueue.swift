@@ -4,7 +4,6 @@ struct MessageQueue {
     private var head = 0
 
     var count: Int { storage.count - head }
-    var isEmpty: Bool { head == storage.count }
 
     mutating func append(_ message: MQTTMessage) {
         storage.append(message)
