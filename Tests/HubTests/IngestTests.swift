@@ -1,5 +1,6 @@
 import Foundation
-import Hub
+@testable import Hub
+import GRDB
 import Telemetry
 import Testing
 import Vitals
@@ -53,6 +54,11 @@ import Vitals
         #expect(outcome.acknowledgements["gw-home-b"]?.first?.committed.ranges == [1...1], "dead-lettered, so the gateway may drop it")
         #expect(try await db.deadLetterCounts() == ["gw-home-b": 1])
         #expect(try await db.storedSequences(device: "oxi-1").isEmpty)
+        // Kept as it arrived, topic and bytes, for whoever inspects it.
+        let sent = try batch(gateway: "gw-home-b", device: "oxi-1", values: [80])
+        let letter = try await db.writer.read { try Row.fetchOne($0, sql: "SELECT topic, payload FROM deadLetter") }
+        #expect(letter?["topic"] as String? == sent.topic)
+        #expect((letter?["payload"] as Data?).map { Array($0) } == sent.payload)
     }
 
     @Test func readingsFollowTheAssignmentInForceAtTheirMeasurementTime() async throws {

@@ -31,6 +31,7 @@ func batch(gateway: String = "gw-1", device: String = "oxi-1", kind: VitalKind =
         ReadingBatch.entry(Reading(kind: kind, value: value, measuredAt: at(start + Double(index))),
                            seq: firstSeq + UInt64(index), receivedAt: at(start + Double(index) + 0.05))
     }
-    let accepted = try ReadingBatch(gateway: gateway, device: device, readings: entries).validated(gateway: gateway, device: device)
-    return IncomingReadings(gatewayID: gateway, deviceID: device, readings: accepted)
+    let batch = ReadingBatch(gateway: gateway, device: device, readings: entries)
+    return IncomingReadings(gatewayID: gateway, deviceID: device, readings: try batch.validated(gateway: gateway, device: device),
+                            topic: TopicTree().topic(.readings(gateway: gateway, device: device)), payload: PayloadCodec.encode(batch))
 }

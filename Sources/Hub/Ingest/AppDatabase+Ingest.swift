@@ -82,9 +82,7 @@ extension AppDatabase {
             }
             guard device.gatewayID == batch.gatewayID else {
                 let error = PayloadError(field: "device", reason: "\"\(batch.deviceID)\" is registered to gateway \"\(device.gatewayID)\"")
-                try Self.insertDeadLetter(db, gatewayID: batch.gatewayID, topic: TopicTree().topic(.readings(gateway: batch.gatewayID, device: batch.deviceID)),
-                                          payload: PayloadCodec.encode(ReadingBatch(gateway: batch.gatewayID, device: batch.deviceID, readings: batch.readings.map(Self.entry))),
-                                          error: error, at: now)
+                try Self.insertDeadLetter(db, gatewayID: batch.gatewayID, topic: batch.topic, payload: batch.payload, error: error, at: now)
                 outcome.refused.append((batch, error))
                 devices[batch.deviceID] = device
                 continue
@@ -167,9 +165,5 @@ extension AppDatabase {
     static func assignments(_ db: Database, deviceID: Int64) throws -> [(patientID: Int64, since: Int64, until: Int64?)] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT patientID, since, until FROM deviceAssignment WHERE deviceID = ? ORDER BY since"), arguments: [deviceID])
             .map { ($0["patientID"], $0["since"], $0["until"]) }
-    }
-
-    static func entry(_ accepted: ReadingBatch.Accepted) -> ReadingBatch.Entry {
-        ReadingBatch.entry(accepted.reading, seq: accepted.reading.source?.sequence ?? 0, receivedAt: accepted.receivedAt, details: accepted.details)
     }
 }

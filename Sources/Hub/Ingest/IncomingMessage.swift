@@ -24,7 +24,7 @@ enum IncomingMessage: Sendable {
                 let batch = try PayloadCodec.decodeReadingBatch(from: message.payload)
                 do {
                     let accepted = try batch.validated(gateway: gateway, device: device)
-                    return .readings(IncomingReadings(gatewayID: gateway, deviceID: device, readings: accepted))
+                    return .readings(IncomingReadings(gatewayID: gateway, deviceID: device, readings: accepted, topic: message.topic, payload: message.payload))
                 } catch {
                     let sequences = batch.readings.compactMap { $0.seq >= 0 ? UInt64($0.seq) : nil }
                     return .rejected(gatewayID: gateway, deviceID: device, sequences: sequences, error: error)

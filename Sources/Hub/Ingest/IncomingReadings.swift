@@ -8,12 +8,17 @@ public struct IncomingReadings: Sendable {
     /// The device's identifier as the gateway names it.
     public var deviceID: String
     public var readings: [ReadingBatch.Accepted]
+    /// The message as it arrived, kept for the dead-letter table should the batch be refused.
+    public var topic: String
+    public var payload: [UInt8]
 
-    /// A batch of `readings` from `deviceID` on `gatewayID`.
-    public init(gatewayID: String, deviceID: String, readings: [ReadingBatch.Accepted]) {
+    /// A batch of `readings` from `deviceID` on `gatewayID`, parsed from `payload` received on `topic`.
+    public init(gatewayID: String, deviceID: String, readings: [ReadingBatch.Accepted], topic: String, payload: [UInt8]) {
         self.gatewayID = gatewayID
         self.deviceID = deviceID
         self.readings = readings
+        self.topic = topic
+        self.payload = payload
     }
 }
 

@@ -193,13 +193,13 @@ public struct IngestService: Service {
         var readings: [IncomingReadings] = []
         var rejected: [(gatewayID: String?, deviceID: String?, sequences: [UInt64], topic: String, payload: [UInt8], error: PayloadError)] = []
         var gatewayStatuses: [GatewayStatus] = []
-        var deviceStatuses: [(DeviceStatus, String)] = []
+        var deviceStatuses: [(status: DeviceStatus, gateway: String, message: MQTTMessage)] = []
         for parsed in messages {
             let message = parsed.message
             switch parsed.meaning {
             case .readings(let batch): readings.append(batch)
             case .gatewayStatus(let status): gatewayStatuses.append(status)
-            case .deviceStatus(let status, let gateway): deviceStatuses.append((status, gateway))
+            case .deviceStatus(let status, let gateway): deviceStatuses.append((status, gateway, message))
             case .rejected(let gateway, let device, let sequences, let error):
                 rejected.append((gateway, device, sequences, message.topic, message.payload, error))
             }
@@ -219,11 +219,10 @@ public struct IngestService: Service {
         let gatewayOfDevice = Dictionary(accepted.map { ($0.deviceID, $0.gatewayID) }, uniquingKeysWith: { first, _ in first })
         for status in gatewayStatuses { try await database.apply(status, at: now) }
         var ownedStatuses: [(DeviceStatus, String)] = []
-        for (status, gateway) in deviceStatuses {
+        for (status, gateway, message) in deviceStatuses {
             if let error = try await database.apply(status, gatewayID: gateway, at: now) {
                 // Another home's device: refused, and kept away from the technical alarms of the device's own home.
-                try await database.recordDeadLetter(gatewayID: gateway, topic: topics.topic(.deviceStatus(gateway: gateway, device: status.device)),
-                                                    payload: PayloadCodec.encode(status), error: error, at: now)
+                try await database.recordDeadLetter(gatewayID: gateway, topic: message.topic, payload: message.payload, error: error, at: now)
                 counters.deadLetter(gateway: gateway)
             } else {
                 ownedStatuses.append((status, gateway))
