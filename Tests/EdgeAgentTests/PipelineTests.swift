@@ -82,6 +82,26 @@ let receivedAt = Date(timeIntervalSince1970: 1_763_701_200)
         #expect(configuration.devices[2].channels[0].accelerometerFullScale == .g4)
     }
 
+    /// The example the README shows users, read from the README itself, loads with every field it sets.
+    @Test func theReadmesExampleLoadsWithEveryField() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "### Agent (`silverwatch-agent --config agent.json`)"))
+        let start = try #require(readme.range(of: "```json\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let configuration = try AgentConfiguration.load(json: Array(readme[start.upperBound..<end.lowerBound].utf8))
+        #expect(configuration.gateway == "gw-0001")
+        #expect(configuration.broker.tls?.caFile == "/etc/silverwatch/ca.pem")
+        #expect(configuration.broker.passwordFile == "/etc/silverwatch/gw-0001.password")
+        #expect(configuration.outbox.capacity == 500_000)
+        #expect(configuration.outbox.resendAfterSeconds == 30)
+        #expect(configuration.statusIntervalSeconds == 60)
+        #expect(configuration.deviceUTCOffsetMinutes == 60)
+        #expect(configuration.devices.map(\.id) == ["oxi-7", "hr-1", "acc-1"])
+        #expect(configuration.devices[1].channels.map(\.format) == [.heartRate, .battery])
+        #expect(configuration.devices[2].channels[0].accelerometerFullScale == .g8)
+        #expect(configuration.devices[2].channels[0].sampleRate == 50)
+    }
+
     @Test(arguments: [
         (#""gateway": "gw-0001""#, #""gateway": "gw/1""#, "gateway"),
         (#""port": 1883"#, #""port": 70000"#, "broker.port"),

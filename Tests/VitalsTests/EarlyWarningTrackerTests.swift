@@ -265,7 +265,10 @@ struct NEWS2Patient {
         recovering.oximeter(spo2: 97, pulse: 80, 3600..<4300, ticking: true)
         #expect(recovering.closes == [at(4200)], "10 minutes of normal readings after the restart")
         var stillBad = NEWS2Patient(openAlerts: [open])
-        stillBad.oximeter(spo2: 91, pulse: 115, 3600..<4300, ticking: true)
+        stillBad.oximeter(spo2: 91, pulse: 115, 3600..<3601, ticking: true)
+        // Taken over at once: a tracker that ignored the restored alert would be absent for its 2-minute sustain.
+        #expect(stillBad.alerting.earlyWarning.status == .present(.medium))
+        stillBad.oximeter(spo2: 91, pulse: 115, 3601..<4300, ticking: true)
         #expect(stillBad.log.allSatisfy { $0.action.alert?.isOpen == true })
         #expect(stillBad.raises.isEmpty, "the restored alert goes on; no second one")
         #expect(stillBad.openAlert?.raisedAt == open.raisedAt)
