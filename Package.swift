@@ -99,11 +99,11 @@ let package = Package(
         .testTarget(name: "VitalsTests", dependencies: ["Vitals", "TestSupport"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "Fleet", "DeviceProtocols", "Vitals"]),
-        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "Fleet", "DeviceProtocols", "Vitals", "TestSupport"]),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
         .testTarget(name: "SystemTests", dependencies: [
-            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
+            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HubAPITests", dependencies: [

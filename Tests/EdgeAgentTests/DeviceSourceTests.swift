@@ -2,6 +2,7 @@ import EdgeAgent
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// Collects a source's events for a test to inspect.
 final class EventLog: Sendable {
@@ -56,17 +57,7 @@ final class PacketServer: Sendable {
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("sw-\(UUID().uuidString.prefix(8)).sock").path
-        listener = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: path.utf8)
-            buffer[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(listener, 4) == 0 else { throw POSIXError(.EADDRINUSE) }
+        listener = try packetSocket(boundAt: path, listening: 4)
     }
 
     /// Accepts the next client, waiting up to 30 s without blocking a thread of the test runner's small pool (the

@@ -2,6 +2,7 @@ import DeviceProtocols
 import Foundation
 import Simulation
 import Testing
+import TestSupport
 
 /// The emulators' bytes, read the way the edge agent reads them, decode with DeviceProtocols' decoders into exactly
 /// the values the scenario produced.
@@ -211,16 +212,5 @@ import Testing
 
 /// Binds a socket at `path` and closes it without removing the file, as a process that crashed leaves it.
 private func leaveStaleSocket(at path: String) throws {
-    let descriptor = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-        buffer.copyBytes(from: path.utf8)
-        buffer[path.utf8.count] = 0
-    }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard result == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    close(try packetSocket(boundAt: path, listening: nil))
 }

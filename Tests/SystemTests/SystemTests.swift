@@ -8,6 +8,7 @@ import MQTT
 import Synchronization
 import Telemetry
 import Testing
+import TestSupport
 import Vitals
 
 /// A BLE pulse oximeter as the agent sees it: a SOCK_SEQPACKET socket delivering PLX Continuous values.
@@ -20,17 +21,7 @@ final class FakeOximeter: Sendable {
 
     init(directory: URL) throws {
         path = directory.appendingPathComponent("plx.sock").path
-        listener = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: path.utf8)
-            buffer[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(listener, 1) == 0 else { throw POSIXError(.EADDRINUSE) }
+        listener = try packetSocket(boundAt: path, listening: 1)
     }
 
     /// The SpO2 the device reports from now on.
