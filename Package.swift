@@ -107,8 +107,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HubAPITests", dependencies: [
-            "HubAPI", "Hub", "Vitals", .product(name: "Hummingbird", package: "hummingbird"),
+            "HubAPI", "Hub", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

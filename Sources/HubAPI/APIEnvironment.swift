@@ -6,6 +6,8 @@ import Hummingbird
 /// configuration and the clock (injected, so tests can move time).
 public struct APIEnvironment: Sendable {
     let database: AppDatabase
+    /// The hub's live alerting (the same one ingest feeds): people's actions on alerts and rule changes go through it.
+    let alerting: Alerting
     let configuration: APIConfiguration
     let tokens: TokenService
     let passwords: PasswordHasher
@@ -14,8 +16,10 @@ public struct APIEnvironment: Sendable {
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
     /// survive a restart and a new database does not accept an old one's tokens.
-    public init(database: AppDatabase, configuration: APIConfiguration = .init(), now: @escaping @Sendable () -> Date = { Date() }) async throws {
+    public init(database: AppDatabase, alerting: Alerting? = nil, configuration: APIConfiguration = .init(),
+                now: @escaping @Sendable () -> Date = { Date() }) async throws {
         self.database = database
+        self.alerting = alerting ?? Alerting(database: database)
         self.configuration = configuration
         tokens = await TokenService(signingKey: try await database.tokenSigningKey(), accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.passwordHashCost)

@@ -19,6 +19,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     AuthController(api: api).endpoints(signedIn)
     AccountsController(api: api).endpoints(signedIn)
     PatientsController(api: api).endpoints(signedIn)
+    AlertsController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
     return router
 }

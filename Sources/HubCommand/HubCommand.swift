@@ -48,18 +48,7 @@ extension HubCommand {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "silverwatch.hub")
             let db = try AppDatabase.open(path: database.database)
-            let rules = RuleSetProvider()
-            for (patientID, json) in try await db.ruleOverrides() {
-                do {
-                    try rules.setOverrides(try RuleConfiguration.overrides(fromJSON: json), for: patientID)
-                } catch {
-                    logger.error("patient's rule overrides are invalid; using the defaults", metadata: ["patient": "\(patientID)", "error": "\(error)"])
-                }
-            }
-            let alerts = AlertBook { rules.rules(for: $0) }
-            for (patientID, open) in try await db.openAlerts() { alerts.restore(patientID: patientID, openAlerts: open) }
-            let technical = TechnicalAlarms()
-            technical.restore(try await db.openTechnicalAlerts(), gatewayOf: try await db.deviceGateways(), now: Date())
+            let alerting = try await Alerting.load(database: db, logger: logger, now: Date())
             var credentials: MQTTConfiguration.Credentials?
             if let username {
                 let password = try passwordFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
@@ -68,13 +57,13 @@ extension HubCommand {
             let mqtt = MQTTConfiguration(
                 host: brokerHost, port: brokerPort, clientID: clientID, session: .persistent(), credentials: credentials,
                 tls: caFile.map { .init(caFile: $0) })
-            let ingest = IngestService(database: db, alerts: alerts, technical: technical, mqtt: mqtt, logger: logger)
+            let ingest = IngestService(database: db, alerts: alerting.book, technical: alerting.technical, mqtt: mqtt, logger: logger)
             let systemd = SystemdService(notifier: .fromEnvironment(), database: db, logger: logger)
             var apiConfiguration = APIConfiguration()
             apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
-            let api = try await APIEnvironment(database: db, configuration: apiConfiguration)
+            let api = try await APIEnvironment(database: db, alerting: alerting, configuration: apiConfiguration)
             let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
                 logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
             }

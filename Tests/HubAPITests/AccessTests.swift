@@ -22,6 +22,8 @@ struct AccessTests {
 
     static let signedIn: Set<Caller> = [.admin, .caregiver, .technician, .patient]
     static let clinical: Set<Caller> = [.admin, .caregiver, .patient]
+    static let staff: Set<Caller> = [.admin, .caregiver, .technician]
+    static let standardPolicy = #"{"latchingPriorities": ["high"], "escalationDelaySeconds": {"high": 120, "medium": 600}, "highestTier": 2, "longestSnoozeSeconds": {"high": 600, "medium": 1800, "low": 7200}}"#
 
     /// The route table as the access rules read. `{patient}` is the caregiver's own patient and the patient
     /// account's own record, so "allowed" means allowed for what is theirs (the object-level tests below cover the
@@ -48,6 +50,19 @@ struct AccessTests {
         .init(method: .get, path: "/api/v1/patients/{patient}/care-team", allowed: clinical),
         .init(method: .put, path: "/api/v1/patients/{patient}/care-team/{caregiver}", allowed: [.admin]),
         .init(method: .delete, path: "/api/v1/patients/{patient}/care-team/{caregiver}", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/patients/{patient}/rules", allowed: [.admin, .caregiver]),
+        .init(method: .put, path: "/api/v1/patients/{patient}/rules", body: #"{"overrides": [{"id": "heart-rate-high", "enabled": false}]}"#,
+              allowed: [.admin, .caregiver]),
+        .init(method: .delete, path: "/api/v1/patients/{patient}/rules", allowed: [.admin, .caregiver]),
+        // `{alert}` is a device alert of the caregiver's patient: a technician's too.
+        .init(method: .get, path: "/api/v1/alerts", allowed: staff),
+        .init(method: .get, path: "/api/v1/alerts/{alert}", allowed: staff),
+        .init(method: .post, path: "/api/v1/alerts/{alert}/acknowledge", allowed: staff),
+        .init(method: .post, path: "/api/v1/alerts/{alert}/resolve", body: #"{"note": "battery replaced"}"#, allowed: staff),
+        .init(method: .post, path: "/api/v1/alerts/{alert}/snooze", body: #"{"until": "2027-01-15T08:05:00Z"}"#, allowed: staff),
+        .init(method: .put, path: "/api/v1/alerts/{alert}/assignee", body: #"{"accountId": null}"#, allowed: staff),
+        .init(method: .get, path: "/api/v1/alert-policy", allowed: staff),
+        .init(method: .put, path: "/api/v1/alert-policy", body: standardPolicy, allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
@@ -55,7 +70,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}"))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}"))" })
         #expect(routes == table)
     }
 
@@ -64,6 +79,7 @@ struct AccessTests {
         for caller in Caller.allCases {
             // A fresh hub for each call: deactivating or signing out must not change what the next caller meets.
             let fixture = try await Fixture.make()
+            let alert = endpoint.path.contains("{alert}") ? try await fixture.raiseAlerts().device : 0
             try await fixture.run { client in
                 let token: String? = switch caller {
                 case .anonymous: nil
@@ -74,6 +90,7 @@ struct AccessTests {
                     .replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
                     .replacingOccurrences(of: "{account}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
+                    .replacingOccurrences(of: "{alert}", with: String(alert))
                 let response = try await client.call(endpoint.method, path, token: token, body: endpoint.body)
                 let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")
                 if endpoint.allowed.contains(caller) {

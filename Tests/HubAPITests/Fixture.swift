@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import Telemetry
+import Vitals
 import Testing
 
 /// A clock the tests move by hand: token expiry, idle sessions and locks without waiting.
@@ -21,6 +23,8 @@ struct Fixture {
     let database: AppDatabase
     let clock: TestClock
     let api: APIEnvironment
+    /// The hub's live alerting, with every priority latching so that alerts whose condition cleared stay open.
+    let alerting: Alerting
     let accounts: [String: Int64]
     /// On caregiverA's care team; the `patient` account is this patient's.
     let teamPatient: Int64
@@ -33,7 +37,8 @@ struct Fixture {
         var configuration = APIConfiguration()
         configuration.passwordHashCost = 4
         configure(&configuration)
-        let api = try await APIEnvironment(database: database, configuration: configuration, now: { clock.now() })
+        let alerting = Alerting(database: database, policy: AlertPolicy(latchingPriorities: Set(AlarmPriority.allCases)))
+        let api = try await APIEnvironment(database: database, alerting: alerting, configuration: configuration, now: { clock.now() })
         let teamPatient = try await database.createPatient(displayName: "Ada", yearOfBirth: 1941, conditions: ["COPD"], spo2Scale: 2, onOxygen: false, at: clock.now()).id
         let otherPatient = try await database.createPatient(displayName: "Brian", yearOfBirth: 1950, conditions: [], spo2Scale: 1, onOxygen: false, at: clock.now()).id
         var accounts: [String: Int64] = [:]
@@ -46,7 +51,50 @@ struct Fixture {
         }
         try await database.setCareTeamMember(patientID: teamPatient, caregiverID: accounts["caregiverA"] ?? 0, member: true, at: clock.now())
         try await database.setCareTeamMember(patientID: otherPatient, caregiverID: accounts["caregiverB"] ?? 0, member: true, at: clock.now())
-        return Fixture(database: database, clock: clock, api: api, accounts: accounts, teamPatient: teamPatient, otherPatient: otherPatient)
+        return Fixture(database: database, clock: clock, api: api, alerting: alerting, accounts: accounts, teamPatient: teamPatient, otherPatient: otherPatient)
+    }
+
+    /// The alerts `raiseAlerts()` made.
+    struct Alerts {
+        /// High priority, SpO2 low, of `teamPatient` (condition cleared, latched open).
+        var team: Int64
+        /// The same for `otherPatient`.
+        var other: Int64
+        /// Low battery of `teamPatient`'s thermometer (cleared, latched open): a device alert.
+        var device: Int64
+    }
+
+    /// Raises alerts through the real ingest path: two minutes of SpO2 at 84 % then 97 % from each patient's
+    /// oximeter, and a thermometer whose battery ran low and was replaced.
+    func raiseAlerts() async throws -> Alerts {
+        let start = clock.now().addingTimeInterval(-600)
+        for (device, patient) in [("ox-team", teamPatient), ("ox-other", otherPatient), ("therm-team", teamPatient)] {
+            try await database.registerDevice(device, gatewayID: "gw-1", at: start)
+            try await database.assign(device: device, to: patient, since: start)
+        }
+        for (device, values) in [("ox-team", Array(repeating: 84.0, count: 120) + Array(repeating: 97.0, count: 60)),
+                                 ("ox-other", Array(repeating: 84.0, count: 120) + Array(repeating: 97.0, count: 60))] {
+            let entries = values.enumerated().map { index, value in
+                let time = start.addingTimeInterval(Double(index))
+                return ReadingBatch.entry(Reading(kind: .oxygenSaturation, value: value, measuredAt: time), seq: UInt64(index + 1), receivedAt: time)
+            }
+            let batch = ReadingBatch(gateway: "gw-1", device: device, readings: entries)
+            let incoming = IncomingReadings(gatewayID: "gw-1", deviceID: device, readings: try batch.validated(gateway: "gw-1", device: device),
+                                            topic: "silverwatch/v1/gw-1/\(device)/readings", payload: PayloadCodec.encode(batch))
+            _ = try await database.commit([incoming], receivedAt: start.addingTimeInterval(200), alerts: alerting.book)
+        }
+        for (second, battery) in [(0.0, 8), (60.0, 100)] {
+            let time = start.addingTimeInterval(second)
+            try await database.storeTechnical(at: time) { [alerting] in
+                alerting.technical.deviceStatus(DeviceStatus(device: "therm-team", connected: true, batteryPercent: battery, reportedAt: time.millisecondsSince1970),
+                                                gatewayID: "gw-1", at: time)
+            }
+        }
+        let all = try await database.alerts(in: .all, AlertFilter(), before: nil, limit: 10)
+        func find(_ patient: Int64, _ category: AlertCategory) throws -> Int64 {
+            try #require(all.first { $0.patientID == patient && $0.alert.cause.category == category }?.id, "no \(category) alert for patient \(patient) in \(all)")
+        }
+        return Alerts(team: try find(teamPatient, .physiological), other: try find(otherPatient, .physiological), device: try find(teamPatient, .technical))
     }
 
     /// Runs `body` against the real router, in process.

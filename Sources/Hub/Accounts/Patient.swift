@@ -1,4 +1,5 @@
 import Foundation
+import Vitals
 
 /// A monitored person: minimal demographics, conditions, and what NEWS2 needs to score them.
 public struct Patient: Sendable, Hashable {
@@ -11,7 +12,14 @@ public struct Patient: Sendable, Hashable {
     public var spo2Scale: Int
     /// On supplemental oxygen (NEWS2 scores 2 for it).
     public var onOxygen: Bool
+    /// The ACVPU level a caregiver last recorded; nil: unknown (NEWS2 leaves it unscored).
+    public var consciousness: EarlyWarningScore.Consciousness?
     public var createdAt: Date
+
+    /// What NEWS2 needs to score this patient, from the record.
+    public var earlyWarningSettings: EarlyWarningSettings {
+        EarlyWarningSettings(scale: spo2Scale == 2 ? .scale2 : .scale1, onOxygen: onOxygen, consciousness: consciousness)
+    }
 }
 
 /// A change to a patient record: nil leaves a field as it is.
@@ -22,8 +30,12 @@ public struct PatientChanges: Sendable, Hashable {
     public var conditions: [String]?
     public var spo2Scale: Int?
     public var onOxygen: Bool?
+    /// `.some(nil)` records consciousness as unknown.
+    public var consciousness: EarlyWarningScore.Consciousness??
 
-    public init(displayName: String? = nil, yearOfBirth: Int?? = nil, conditions: [String]? = nil, spo2Scale: Int? = nil, onOxygen: Bool? = nil) {
+    public init(displayName: String? = nil, yearOfBirth: Int?? = nil, conditions: [String]? = nil, spo2Scale: Int? = nil, onOxygen: Bool? = nil,
+                consciousness: EarlyWarningScore.Consciousness?? = nil) {
+        self.consciousness = consciousness
         self.displayName = displayName
         self.yearOfBirth = yearOfBirth
         self.conditions = conditions

@@ -22,19 +22,58 @@ public final class AlertBook: Sendable {
     /// A patient whose readings arrived this recently is not judged for stale data on a tick.
     public static let arrivalGrace: Duration = .seconds(5)
     private let rules: @Sendable (Int64) -> RuleSet
-    private let policy: AlertPolicy
+    private let earlyWarningSettings: @Sendable (Int64) -> EarlyWarningSettings
+    private let policy: Mutex<AlertPolicy>
 
-    /// A book whose patients follow `rules(patientID)` (defaults plus overrides) and `policy`.
-    public init(policy: AlertPolicy = .standard, rules: @escaping @Sendable (Int64) -> RuleSet) {
-        self.policy = policy
+    /// A book whose patients follow `rules(patientID)` (defaults plus overrides), their NEWS2 settings and `policy`.
+    public init(policy: AlertPolicy = .standard, earlyWarningSettings: @escaping @Sendable (Int64) -> EarlyWarningSettings = { _ in EarlyWarningSettings() },
+                rules: @escaping @Sendable (Int64) -> RuleSet) {
+        self.policy = Mutex(policy)
         self.rules = rules
+        self.earlyWarningSettings = earlyWarningSettings
         states = Mutex([:])
     }
 
     /// Restores a patient's open alerts (at start-up, from the database).
     public func restore(patientID: Int64, openAlerts: [Alert]) {
-        let alerting = PatientAlerting(rules: rules(patientID), policy: policy, openAlerts: openAlerts)
+        let alerting = PatientAlerting(rules: rules(patientID), policy: policy.withLock { $0 }, openAlerts: openAlerts,
+                                       earlyWarningSettings: earlyWarningSettings(patientID))
         states.withLock { $0[patientID] = alerting }
+    }
+
+    /// The policy alerts raised from now on follow; alerts already open keep theirs.
+    public var currentPolicy: AlertPolicy { policy.withLock { $0 } }
+
+    /// Changes the policy for alerts raised from now on, for every patient.
+    public func setPolicy(_ newPolicy: AlertPolicy) {
+        policy.withLock { $0 = newPolicy }
+        states.withLock { states in
+            for id in states.keys { states[id]?.policy = newPolicy }
+        }
+    }
+
+    /// A person's action on the patient's open alert of `cause`, evaluated on a copy: adopt the result once its
+    /// action is stored. Throws when the alert's state does not allow the action.
+    public func perform(
+        patientID: Int64, cause: AlertCause, _ body: (inout AlertStateMachine) throws(AlertTransitionError) -> AlertStateMachine.Action
+    ) throws(AlertTransitionError) -> Evaluation {
+        var alerting = current(patientID)
+        let action = try alerting.perform(on: cause, body)
+        var evaluation = Evaluation()
+        evaluation.actions = action == .none ? [] : [(patientID, action)]
+        evaluation.states[patientID] = alerting
+        return evaluation
+    }
+
+    /// The patient's rules or NEWS2 settings changed (read again from the providers): evaluated on a copy, to adopt
+    /// once the actions (alerts of removed rules becoming indeterminate, NEWS2 scored again) are stored.
+    public func settingsChanged(patientID: Int64, at now: Date) -> Evaluation {
+        var alerting = current(patientID)
+        var evaluation = Evaluation()
+        let actions = alerting.replaceRules(rules(patientID), at: now) + alerting.replaceEarlyWarningSettings(earlyWarningSettings(patientID), at: now)
+        evaluation.actions = actions.map { (patientID, $0) }
+        evaluation.states[patientID] = alerting
+        return evaluation
     }
 
     /// Evaluates newly stored readings in the order they were measured; readings of unassigned devices raise no
@@ -97,6 +136,7 @@ public final class AlertBook: Sendable {
     }
 
     private func current(_ patientID: Int64) -> PatientAlerting {
-        states.withLock { $0[patientID] } ?? PatientAlerting(rules: rules(patientID), policy: policy)
+        states.withLock { $0[patientID] }
+            ?? PatientAlerting(rules: rules(patientID), policy: policy.withLock { $0 }, earlyWarningSettings: earlyWarningSettings(patientID))
     }
 }

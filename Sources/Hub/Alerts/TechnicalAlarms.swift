@@ -21,12 +21,28 @@ public final class TechnicalAlarms: Sendable {
     /// Devices with their own inactivity timeout. Taken inside `devices`' lock, never the other way round.
     private let inactivityTimeouts = Mutex<[String: Duration]>([:])
     private let policy: TechnicalAlarmPolicy
-    private let alertPolicy: AlertPolicy
+    private let alertPolicyState: Mutex<AlertPolicy>
+    private var alertPolicy: AlertPolicy { alertPolicyState.withLock { $0 } }
 
     /// Alarms with `policy`'s limits (inactivity 10 minutes by default).
     public init(policy: TechnicalAlarmPolicy = .standard, alertPolicy: AlertPolicy = .standard) {
         self.policy = policy
-        self.alertPolicy = alertPolicy
+        alertPolicyState = Mutex(alertPolicy)
+    }
+
+    /// Changes the policy for technical alerts raised from now on; open ones keep theirs.
+    public func setAlertPolicy(_ newPolicy: AlertPolicy) {
+        alertPolicyState.withLock { $0 = newPolicy }
+    }
+
+    /// The state machine of a device's condition, if it has had an alert.
+    public func machine(deviceID: String, condition: TechnicalCondition) -> AlertStateMachine? {
+        devices.withLock { $0[deviceID]?.machines[condition] }
+    }
+
+    /// Replaces a device condition's state machine after a person's action on it was stored.
+    public func adopt(_ machine: AlertStateMachine, deviceID: String, condition: TechnicalCondition) {
+        devices.withLock { $0[deviceID]?.machines[condition] = machine }
     }
 
     /// Vitals measured continuously: only a device that sends these can go stale. A blood-pressure cuff or a

@@ -10,7 +10,8 @@ extension AppDatabase {
         try store(actions.map { (Optional($0.patientID), $0.action) }, db, at: time, findingByCauseOnly: false)
     }
 
-    static func store(_ actions: [(patientID: Int64?, action: AlertStateMachine.Action)], _ db: Database, at time: Int64, findingByCauseOnly: Bool) throws {
+    static func store(_ actions: [(patientID: Int64?, action: AlertStateMachine.Action)], _ db: Database, at time: Int64, findingByCauseOnly: Bool,
+                      actorID: Int64? = nil) throws {
         for (patientID, action) in actions {
             switch action {
             case .none:
@@ -33,7 +34,7 @@ extension AppDatabase {
                 try db.execute(sql: """
                     UPDATE alert SET priority = ?, status = ?, condition = ?, isLatching = ?, updatedAt = ?, state = ? WHERE id = ?
                     """, arguments: [alert.priority.rawValue, alert.status.rawValue, alert.condition.rawValue, alert.isLatching, time, json(alert), alertID])
-                try appendEvent(db, alertID: alertID, at: time, event: json(event))
+                try appendEvent(db, alertID: alertID, at: time, event: json(event), actorID: actorID)
             }
         }
     }
@@ -57,11 +58,11 @@ extension AppDatabase {
         }
     }
 
-    private static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String) throws {
-        try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event) VALUES (?, ?, ?)", arguments: [alertID, time, event])
+    static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String, actorID: Int64? = nil) throws {
+        try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event, actorID) VALUES (?, ?, ?, ?)", arguments: [alertID, time, event, actorID])
     }
 
-    private static func json(_ value: some Encodable) -> String {
+    static func json(_ value: some Encodable) -> String {
         String(decoding: PayloadCodec.encode(value), as: UTF8.self)
     }
 }

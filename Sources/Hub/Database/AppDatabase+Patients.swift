@@ -1,15 +1,17 @@
 import Foundation
 import GRDB
+import Vitals
 
 extension AppDatabase {
-    private static let patientColumns = "id, displayName, yearOfBirth, conditions, spo2Scale, onOxygen, createdAt"
+    private static let patientColumns = "id, displayName, yearOfBirth, conditions, spo2Scale, onOxygen, consciousness, createdAt"
 
     private static func patient(_ row: Row) throws -> Patient {
         let conditions: String = row["conditions"]
         return Patient(
             id: row["id"], displayName: row["displayName"], yearOfBirth: row["yearOfBirth"],
             conditions: try JSONDecoder().decode([String].self, from: Data(conditions.utf8)), spo2Scale: row["spo2Scale"],
-            onOxygen: row["onOxygen"], createdAt: Date(millisecondsSince1970: row["createdAt"]))
+            onOxygen: row["onOxygen"], consciousness: (row["consciousness"] as String?).flatMap(EarlyWarningScore.Consciousness.init(rawValue:)),
+            createdAt: Date(millisecondsSince1970: row["createdAt"]))
     }
 
     /// Adds a patient with their record and returns it.
@@ -60,6 +62,9 @@ extension AppDatabase {
             }
             if let onOxygen = changes.onOxygen {
                 try db.execute(sql: "UPDATE patient SET onOxygen = ? WHERE id = ?", arguments: [onOxygen, id])
+            }
+            if let consciousness = changes.consciousness {
+                try db.execute(sql: "UPDATE patient SET consciousness = ? WHERE id = ?", arguments: [consciousness?.rawValue, id])
             }
             return try Self.patient(db, id: id)
         }
@@ -121,5 +126,33 @@ extension AppDatabase {
 
     private static func json(_ strings: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+}
+
+extension AppDatabase {
+    /// Every patient's NEWS2 settings from their record, for the alert book at start-up.
+    public func earlyWarningSettings() async throws -> [Int64: EarlyWarningSettings] {
+        try await writer.read { db in
+            var result: [Int64: EarlyWarningSettings] = [:]
+            for patient in try Row.fetchAll(db, sql: "SELECT \(Self.patientColumns) FROM patient").map(Self.patient) {
+                result[patient.id] = patient.earlyWarningSettings
+            }
+            return result
+        }
+    }
+
+    /// Stores a patient's rule overrides (RuleConfiguration's JSON form; nil: the defaults).
+    public func setRuleOverrides(patientID: Int64, json: [UInt8]?) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE patient SET ruleOverrides = ? WHERE id = ?", arguments: [json.map { String(decoding: $0, as: UTF8.self) }, patientID])
+            guard db.changesCount > 0 else { throw AccountError.patientNotFound(patientID) }
+        }
+    }
+
+    /// A patient's stored rule overrides (RuleConfiguration's JSON form), nil for none.
+    public func ruleOverrides(patientID: Int64) async throws -> [UInt8]? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT ruleOverrides FROM patient WHERE id = ?", arguments: [patientID]).map { Array($0.utf8) }
+        }
     }
 }

@@ -216,6 +216,15 @@ enum Migrations {
                 CREATE TRIGGER auditEntry_noDelete BEFORE DELETE ON auditEntry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v6: alert assignment and actors, NEWS2 consciousness") { db in
+            // The caregiver (or technician) an alert is assigned to, if any.
+            try db.alter(table: "alert") { t in t.add(column: "assigneeID", .integer).references("account", onDelete: .restrict) }
+            try db.create(index: "alert_category_id", on: "alert", columns: ["category", "id"])
+            // The account behind a person's event (acknowledged, resolved, snoozed, assigned); null for the data's.
+            try db.alter(table: "alertEvent") { t in t.add(column: "actorID", .integer) }
+            // The ACVPU level a caregiver last recorded (NEWS2 leaves it unscored while null).
+            try db.alter(table: "patient") { t in t.add(column: "consciousness", .text) }
+        }
         return migrator
     }
 }

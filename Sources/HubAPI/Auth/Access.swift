@@ -12,6 +12,8 @@ struct Access: Sendable {
         case read = "patient.read"
         case change = "patient.change"
         case readCareTeam = "careTeam.read"
+        case readRules = "rules.read"
+        case changeRules = "rules.change"
     }
 
     /// Admins only; 403 for everyone else.
@@ -36,9 +38,12 @@ struct Access: Sendable {
         switch (account.role, action) {
         case (.technician, _):
             throw APIError.forbidden("technicians see devices and their status, not patient records")
-        case (.patient, .change):
+        case (.patient, .change), (.patient, .changeRules):
             guard account.patientID == id else { throw APIError.notFound("patient \(id)") }
             throw APIError.forbidden("a patient's clinical settings are changed by their care team")
+        case (.patient, .readRules):
+            guard account.patientID == id else { throw APIError.notFound("patient \(id)") }
+            throw APIError.forbidden("alert rules are the care team's")
         case (.patient, _):
             guard account.patientID == id else { throw APIError.notFound("patient \(id)") }
         case (.caregiver, _):
@@ -49,5 +54,23 @@ struct Access: Sendable {
         guard let patient = try await api.database.patient(id: id) else { throw APIError.notFound("patient \(id)") }
         try await api.audit(session, action.rawValue, patients: [id], request: request, context: context)
         return patient
+    }
+
+    /// The alerts `session` may see: all for an admin, their patients' for a caregiver (their devices' technical
+    /// alerts included), technical ones for a technician; a patient's alerts are their care team's to handle (403).
+    static func alertScope(_ session: SessionState) throws -> AlertScope {
+        switch session.account.role {
+        case .admin: .all
+        case .caregiver: .careTeam(caregiverID: session.account.id)
+        case .technician: .technical
+        case .patient: throw APIError.forbidden("alerts go to the care team")
+        }
+    }
+
+    /// Alert `id` if `session` may see it (404 when not, as for no such alert). Not audited here: the caller
+    /// audits what it did with it, once done.
+    func alert(_ id: Int64, _ session: SessionState) async throws -> AlertRecord {
+        guard let record = try await api.database.alert(id: id, in: try Self.alertScope(session)) else { throw APIError.notFound("alert \(id)") }
+        return record
     }
 }

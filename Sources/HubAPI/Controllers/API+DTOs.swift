@@ -1,6 +1,7 @@
 import Foundation
 import Hub
 import Hummingbird
+import Vitals
 
 /// The API's request and response bodies, apart from the database records they come from.
 enum DTO {
@@ -69,6 +70,8 @@ enum DTO {
         struct News2: Codable, Sendable {
             var spo2Scale: Int
             var onOxygen: Bool
+            /// ACVPU: alert, new-confusion, voice, pain, unresponsive; null: not recorded (NEWS2 leaves it unscored).
+            var consciousness: EarlyWarningScore.Consciousness?
         }
         var id: Int64
         var displayName: String
@@ -82,7 +85,7 @@ enum DTO {
             displayName = patient.displayName
             yearOfBirth = patient.yearOfBirth
             conditions = patient.conditions
-            news2 = .init(spo2Scale: patient.spo2Scale, onOxygen: patient.onOxygen)
+            news2 = .init(spo2Scale: patient.spo2Scale, onOxygen: patient.onOxygen, consciousness: patient.consciousness)
             createdAt = patient.createdAt
         }
     }
@@ -99,6 +102,20 @@ enum DTO {
         struct News2: Decodable {
             var spo2Scale: Int?
             var onOxygen: Bool?
+            /// `null` records consciousness as unknown.
+            var consciousness: EarlyWarningScore.Consciousness??
+
+            enum CodingKeys: String, CodingKey { case spo2Scale, onOxygen, consciousness }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                spo2Scale = try container.decodeIfPresent(Int.self, forKey: .spo2Scale)
+                onOxygen = try container.decodeIfPresent(Bool.self, forKey: .onOxygen)
+                if container.contains(.consciousness) {
+                    consciousness = .some(try container.decodeNil(forKey: .consciousness)
+                        ? nil : try container.decode(EarlyWarningScore.Consciousness.self, forKey: .consciousness))
+                }
+            }
         }
         var displayName: String?
         var yearOfBirth: Int??

@@ -14,19 +14,9 @@ struct AuditController {
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Page<DTO.AuditEntry> {
         try Access.requireAdmin(try context.caller())
         let page = try PageRequest(request)
-        let query = request.uri.queryParameters
-        func id(_ name: String) throws -> Int64? {
-            guard let text = query[Substring(name)] else { return nil }
-            guard let id = Int64(String(text)) else { throw APIError.invalid(name, "\(name) must be an id") }
-            return id
-        }
-        func date(_ name: String) throws -> Date? {
-            guard let text = query[Substring(name)] else { return nil }
-            guard let date = try? Date(String(text), strategy: .iso8601) else { throw APIError.invalid(name, "\(name) must be an ISO 8601 time") }
-            return date
-        }
-        let filter = AuditFilter(actorID: try id("actorId"), patientID: try id("patientId"), action: query["action"].map(String.init),
-                                 from: try date("from"), to: try date("to"))
+        let query = Query(request)
+        let filter = AuditFilter(actorID: try query.id("actorId"), patientID: try query.id("patientId"), action: query.text("action"),
+                                 from: try query.date("from"), to: try query.date("to"))
         // Newest first: the cursor is the last id shown, and the next page holds older entries.
         let entries = try await api.database.auditEntries(filter, before: page.after, limit: page.limit + 1)
         return page.page(entries, position: \.id, item: DTO.AuditEntry.init)

@@ -1,6 +1,8 @@
 import Foundation
 import Hub
 import Hummingbird
+import NIOCore
+import Vitals
 
 /// Patient records and care teams. Who may see which patient is `Access`'s decision; every read and change is audited.
 struct PatientsController {
@@ -15,6 +17,9 @@ struct PatientsController {
         group.get("patients/:patientId/care-team", use: careTeam)
         group.put("patients/:patientId/care-team/:caregiverId", use: addToCareTeam)
         group.delete("patients/:patientId/care-team/:caregiverId", use: removeFromCareTeam)
+        group.get("patients/:patientId/rules", use: rules)
+        group.put("patients/:patientId/rules", use: setRules)
+        group.delete("patients/:patientId/rules", use: resetRules)
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Page<DTO.Patient> {
@@ -36,6 +41,7 @@ struct PatientsController {
         let patient = try await api.database.createPatient(
             displayName: displayName, yearOfBirth: body.yearOfBirth, conditions: body.conditions ?? [], spo2Scale: body.news2?.spo2Scale ?? 1,
             onOxygen: body.news2?.onOxygen ?? false, at: api.now())
+        try await api.alerting.patientChanged(patient, at: api.now())
         try await api.audit(session, "patient.create", patients: [patient.id], request: request, context: context)
         var headers = HTTPFields()
         headers[.location] = "/api/v1/patients/\(patient.id)"
@@ -56,9 +62,10 @@ struct PatientsController {
         try Self.validate(yearOfBirth: body.yearOfBirth ?? nil, conditions: body.conditions, spo2Scale: body.news2?.spo2Scale, now: api.now())
         let changes = PatientChanges(
             displayName: try body.displayName.map(Self.displayName), yearOfBirth: body.yearOfBirth, conditions: body.conditions,
-            spo2Scale: body.news2?.spo2Scale, onOxygen: body.news2?.onOxygen)
+            spo2Scale: body.news2?.spo2Scale, onOxygen: body.news2?.onOxygen, consciousness: body.news2?.consciousness)
         _ = try await access.patient(id, .change, session, request, context)
         guard let patient = try await api.database.updatePatient(id: id, changes) else { throw APIError.notFound("patient \(id)") }
+        try await api.alerting.patientChanged(patient, at: api.now())
         return DTO.Patient(patient)
     }
 
@@ -92,6 +99,46 @@ struct PatientsController {
         }
         try await api.audit(session, "careTeam.change", patients: [id], request: request, context: context)
         return DTO.CareTeam(patientId: id, members: try await api.database.careTeam(patientID: id, includingPast: false).map(DTO.CareTeamMember.init))
+    }
+
+    @Sendable func rules(_ request: Request, context: HubRequestContext) async throws -> DTO.PatientRules {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        _ = try await access.patient(id, .readRules, session, request, context)
+        return try await patientRules(id)
+    }
+
+    /// Replaces the patient's overrides with the body, `{"overrides": [...]}` as in a rules file; every problem is a
+    /// 422 naming its field (the first in `field`, all in the message).
+    @Sendable func setRules(_ request: Request, context: HubRequestContext) async throws -> DTO.PatientRules {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        let body = Array(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        do {
+            _ = try RuleConfiguration.overrides(fromJSON: body)
+        } catch {
+            throw APIError(ruleValidation: error)
+        }
+        _ = try await access.patient(id, .changeRules, session, request, context)
+        do {
+            try await api.alerting.setRuleOverrides(body, patientID: id, at: api.now())
+        } catch let error as RuleValidationError {
+            throw APIError(ruleValidation: error)
+        }
+        return try await patientRules(id)
+    }
+
+    @Sendable func resetRules(_ request: Request, context: HubRequestContext) async throws -> DTO.PatientRules {
+        let session = try context.caller()
+        let id = try request.id("patientId", context: context, of: "patient")
+        _ = try await access.patient(id, .changeRules, session, request, context)
+        try await api.alerting.setRuleOverrides(nil, patientID: id, at: api.now())
+        return try await patientRules(id)
+    }
+
+    private func patientRules(_ id: Int64) async throws -> DTO.PatientRules {
+        let overrides = try await api.database.ruleOverrides(patientID: id).map { JSONValue(parsing: $0) } ?? .object(["overrides": .array([])])
+        return DTO.PatientRules(patientId: id, overrides: overrides, rules: JSONValue(parsing: RuleConfiguration.json(for: api.alerting.rules.rules(for: id))))
     }
 
     private static func displayName(_ text: String) throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Vitals
 
 /// Every error the API answers with, in one body shape:
 /// `{"error": {"status": 422, "code": "invalid_field", "message": "…", "field": "password"}}`.
@@ -35,6 +36,11 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// 422: the body or a parameter is invalid; `field` names which.
     static func invalid(_ field: String, _ message: String) -> APIError { APIError(.unprocessableContent, code: "invalid_field", message, field: field) }
+
+    /// 422 for threshold rules: the first problem's field, and every problem in the message.
+    init(ruleValidation error: RuleValidationError) {
+        self = .invalid(error.issues.first?.path ?? "overrides", error.description)
+    }
 
     struct Body: Encodable {
         struct Detail: Encodable {
