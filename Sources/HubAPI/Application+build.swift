@@ -20,6 +20,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     AccountsController(api: api).endpoints(signedIn)
     PatientsController(api: api).endpoints(signedIn)
     AlertsController(api: api).endpoints(signedIn)
+    VitalsController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
     return router
 }

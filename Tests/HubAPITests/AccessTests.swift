@@ -54,6 +54,9 @@ struct AccessTests {
         .init(method: .put, path: "/api/v1/patients/{patient}/rules", body: #"{"overrides": [{"id": "heart-rate-high", "enabled": false}]}"#,
               allowed: [.admin, .caregiver]),
         .init(method: .delete, path: "/api/v1/patients/{patient}/rules", allowed: [.admin, .caregiver]),
+        .init(method: .get, path: "/api/v1/vitals/latest", allowed: clinical),
+        .init(method: .get, path: "/api/v1/patients/{patient}/vitals/latest", allowed: clinical),
+        .init(method: .get, path: "/api/v1/patients/{patient}/vitals/spo2/history", allowed: clinical),
         // `{alert}` is a device alert of the caregiver's patient: a technician's too.
         .init(method: .get, path: "/api/v1/alerts", allowed: staff),
         .init(method: .get, path: "/api/v1/alerts/{alert}", allowed: staff),
@@ -70,7 +73,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}"))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/"))" })
         #expect(routes == table)
     }
 

@@ -97,6 +97,27 @@ struct Fixture {
         return Alerts(team: try find(teamPatient, .physiological), other: try find(otherPatient, .physiological), device: try find(teamPatient, .technical))
     }
 
+    /// Commits readings of `kind` from `device` (registered and assigned to `patient` from `start` if new), one every
+    /// `interval` seconds from `start`, through the real ingest path with the live alerting.
+    func commitReadings(device: String, patient: Int64?, kind: VitalKind, values: [Double], start: Date, interval: Double = 1,
+                        firstSeq: UInt64 = 1, flags: DeviceQualityFlags = []) async throws {
+        if try await !database.devices().contains(where: { $0.externalID == device }) {
+            try await database.registerDevice(device, gatewayID: "gw-1", at: start)
+            if let patient { try await database.assign(device: device, to: patient, since: start) }
+        }
+        // Large histories go in slices, as a gateway would send them.
+        for offset in stride(from: 0, to: values.count, by: 1000) {
+            let entries = values[offset..<min(values.count, offset + 1000)].enumerated().map { index, value in
+                let time = start.addingTimeInterval(Double(offset + index) * interval)
+                return ReadingBatch.entry(Reading(kind: kind, value: value, measuredAt: time, deviceFlags: flags), seq: firstSeq + UInt64(offset + index), receivedAt: time)
+            }
+            let batch = ReadingBatch(gateway: "gw-1", device: device, readings: entries)
+            let incoming = IncomingReadings(gatewayID: "gw-1", deviceID: device, readings: try batch.validated(gateway: "gw-1", device: device),
+                                            topic: "silverwatch/v1/gw-1/\(device)/readings", payload: PayloadCodec.encode(batch))
+            _ = try await database.commit([incoming], receivedAt: clock.now(), alerts: alerting.book)
+        }
+    }
+
     /// Runs `body` against the real router, in process.
     func run<Value: Sendable>(_ body: @Sendable @escaping (APIClient) async throws -> Value) async throws -> Value {
         try await Application(router: buildRouter(api)).test(.router) { client in try await body(APIClient(client: client)) }

@@ -84,7 +84,11 @@ extension AppDatabase {
             if let patientID {
                 try db.execute(sql: "INSERT INTO deviceAssignment (deviceID, patientID, since) VALUES (?, ?, ?)", arguments: [deviceID, patientID, since])
             }
+            // The patients whose readings change hands, and the new one: their summaries are built again.
+            let affected = try Int64.fetchAll(db, sql: "SELECT DISTINCT patientID FROM reading WHERE deviceID = ? AND measuredAt >= ? AND patientID IS NOT NULL",
+                                              arguments: [deviceID, since]) + [patientID].compactMap { $0 }
             try db.execute(sql: "UPDATE reading SET patientID = ? WHERE deviceID = ? AND measuredAt >= ?", arguments: [patientID, deviceID, since])
+            try ReadingSummaries.rebuild(db, patients: Array(Set(affected)).sorted(), since: since)
         }
     }
 

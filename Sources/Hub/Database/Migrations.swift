@@ -225,6 +225,24 @@ enum Migrations {
             // The ACVPU level a caregiver last recorded (NEWS2 leaves it unscored while null).
             try db.alter(table: "patient") { t in t.add(column: "consciousness", .text) }
         }
+        migrator.registerMigration("v7: reading rollups and latest readings") { db in
+            // Usable readings summarised per patient, vital and minute (resolution 60) or quarter hour (900):
+            // charts over long spans read these instead of every reading. `bucketStart` is ms since 1970.
+            try db.execute(sql: """
+                CREATE TABLE readingRollup (
+                  patientID INTEGER NOT NULL, kind INTEGER NOT NULL, resolution INTEGER NOT NULL, bucketStart INTEGER NOT NULL,
+                  count INTEGER NOT NULL, total REAL NOT NULL, minimum REAL NOT NULL, maximum REAL NOT NULL,
+                  PRIMARY KEY (patientID, kind, resolution, bucketStart)
+                ) WITHOUT ROWID;
+                CREATE TABLE latestReading (
+                  patientID INTEGER NOT NULL, kind INTEGER NOT NULL, deviceID INTEGER NOT NULL, seq INTEGER NOT NULL,
+                  value REAL NOT NULL, measuredAt INTEGER NOT NULL, flags INTEGER NOT NULL,
+                  PRIMARY KEY (patientID, kind)
+                ) WITHOUT ROWID;
+                """)
+            let patients = try Int64.fetchAll(db, sql: "SELECT id FROM patient")
+            try ReadingSummaries.rebuild(db, patients: patients, since: 0)
+        }
         return migrator
     }
 }

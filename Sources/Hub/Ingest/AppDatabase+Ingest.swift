@@ -67,6 +67,7 @@ extension AppDatabase {
         // messages from the same few devices.
         var devices: [String: Device] = [:]
         var touchedGateways: Set<String> = []
+        var summaries = ReadingSummaries.Pending()
         for batch in batches {
             acknowledged[batch.gatewayID, default: [:]][batch.deviceID, default: []] += batch.readings.compactMap(\.reading.source?.sequence)
             if touchedGateways.insert(batch.gatewayID).inserted { try Self.touchGateway(db, id: batch.gatewayID, at: now) }
@@ -104,6 +105,7 @@ extension AppDatabase {
                     try insertDetail.execute(arguments: [device.id, seq, String(decoding: PayloadCodec.encode(details), as: UTF8.self)])
                 }
                 device.lastReadingAt = max(device.lastReadingAt ?? measuredAt, measuredAt)
+                if let patientID { summaries.add(reading, patientID: patientID, deviceID: device.id, seq: seq) }
                 outcome.stored.append(StoredReading(reading: reading, patientID: patientID))
             }
             devices[batch.deviceID] = device
@@ -112,6 +114,7 @@ extension AppDatabase {
             UPDATE device SET lastSeenAt = ?, lastReadingAt = MAX(COALESCE(lastReadingAt, 0), COALESCE(?, 0)) WHERE id = ?
             """)
         for device in devices.values { try touch.execute(arguments: [now, device.lastReadingAt, device.id]) }
+        try summaries.write(db)
         for (gateway, devices) in acknowledged {
             outcome.acknowledgements[gateway] = devices.keys.sorted().map { device in
                 Acknowledgement(device: device, committed: SequenceRanges(devices[device] ?? []))

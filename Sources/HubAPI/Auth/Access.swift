@@ -13,6 +13,7 @@ struct Access: Sendable {
         case change = "patient.change"
         case readCareTeam = "careTeam.read"
         case readRules = "rules.read"
+        case readVitals = "vitals.read"
         case changeRules = "rules.change"
     }
 
