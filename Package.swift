@@ -79,7 +79,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "HubCommand", dependencies: [
-            "Hub", "HubAPI", "MQTT", "Vitals", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Hub", "HubAPI", "MQTT", "Vitals", "Telemetry", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

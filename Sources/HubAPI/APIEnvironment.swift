@@ -12,6 +12,8 @@ public struct APIEnvironment: Sendable {
     let tokens: TokenService
     let passwords: PasswordHasher
     let throttle: LoginThrottle
+    /// Audit entries in group commits: concurrent requests share a transaction.
+    let auditWriter: AuditWriter
     let now: @Sendable () -> Date
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
@@ -23,6 +25,7 @@ public struct APIEnvironment: Sendable {
         self.configuration = configuration
         tokens = await TokenService(signingKey: try await database.tokenSigningKey(), accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.passwordHashCost)
+        auditWriter = AuditWriter(database: database)
         throttle = LoginThrottle(limit: configuration.loginAttemptsPerAddress, window: configuration.addressWindow)
         self.now = now
     }
@@ -30,7 +33,7 @@ public struct APIEnvironment: Sendable {
     /// Writes audit entries for what `session` just did.
     func audit(_ session: SessionState, _ action: String, patients: [Int64?], request: Request, context: HubRequestContext) async throws {
         let resource = "\(request.method) \(request.uri.path)"
-        try await database.appendAudit(patients.map {
+        try await auditWriter.append(patients.map {
             AuditRecord(actorID: session.account.id, actorRole: session.account.role, action: action, patientID: $0, resource: resource,
                         address: context.clientAddress)
         }, at: now())

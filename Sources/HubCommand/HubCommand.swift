@@ -14,7 +14,7 @@ struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silverwatch-hub",
         abstract: "SilverWatch hub: ingest, alerts and device state.",
-        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self, ConfigureGateway.self, SetDevice.self, BootstrapAdmin.self])
+        subcommands: [Serve.self, Status.self, Alerts.self, AddPatient.self, AssignDevice.self, ConfigureGateway.self, SetDevice.self, BootstrapAdmin.self, BenchAPI.self])
 }
 
 struct DatabaseOption: ParsableArguments {

@@ -113,3 +113,27 @@ struct AuditTests {
         #expect(try await fixture.database.verifyAuditChain().firstBrokenID == 3)
     }
 }
+
+@Suite("Audit group commit")
+struct AuditWriterTests {
+    @Test func concurrentRequestsShareCommitsAndEveryEntryLandsOnceInAnIntactChain() async throws {
+        let fixture = try await Fixture.make()
+        let writer = AuditWriter(database: fixture.database)
+        let before = try await fixture.database.verifyAuditChain().entriesChecked
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1...200 {
+                group.addTask {
+                    try await writer.append([AuditRecord(actorID: 1, actorRole: .admin, action: "test.\(n)", patientID: Int64(n % 3 + 1),
+                                                         resource: "GET /test/\(n)", address: nil)], at: fixture.clock.now())
+                }
+            }
+            try await group.waitForAll()
+        }
+        let verification = try await fixture.database.verifyAuditChain()
+        #expect(verification.firstBrokenID == nil)
+        #expect(verification.entriesChecked == before + 200)
+        let actions = try await fixture.database.auditEntries(AuditFilter(actorID: 1), before: nil, limit: 500).map(\.record.action)
+        #expect(Set(actions) == Set((1...200).map { "test.\($0)" }))
+        #expect(actions.count == 200)
+    }
+}

@@ -51,7 +51,14 @@ public struct AuditEntry: Sendable, Hashable {
 
 /// SHA-256 of `data` in lower-case hex: audit hashes, and refresh tokens as the hub stores them.
 public func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    for byte in SHA256.hash(data: data) {
+        hex.append(digits[Int(byte >> 4)])
+        hex.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: hex, as: UTF8.self)
 }
 
 /// The outcome of checking the audit chain from its first entry.

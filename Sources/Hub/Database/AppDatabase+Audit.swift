@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 extension AppDatabase {
     /// Appends `records` to the audit log, chained after its last entry, in one transaction.
@@ -66,5 +67,57 @@ extension AppDatabase {
             record: AuditRecord(actorID: row["actorID"], actorRole: (row["actorRole"] as String?).flatMap(Role.init(rawValue:)), action: row["action"],
                                 patientID: row["patientID"], resource: row["resource"], address: row["address"]),
             previousHash: row["previousHash"], hash: row["hash"])
+    }
+}
+
+/// Audit entries written in group commits: entries arriving while a commit is under way wait for the next one, which
+/// takes them all in one transaction. Each caller returns only once its entries are committed, so an audited read is
+/// never answered before its entry is durable; busy readers share one fsync instead of queueing for one each.
+public final class AuditWriter: Sendable {
+    private struct Waiting {
+        var records: [AuditRecord]
+        var at: Date
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let database: AppDatabase
+    private let state = Mutex<(waiting: [Waiting], committing: Bool)>(([], false))
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Appends `records` (stamped `time`) and returns when they are committed.
+    public func append(_ records: [AuditRecord], at time: Date) async throws {
+        guard !records.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let startCommitting = state.withLock { state -> Bool in
+                state.waiting.append(Waiting(records: records, at: time, continuation: continuation))
+                guard !state.committing else { return false }
+                state.committing = true
+                return true
+            }
+            if startCommitting { Task { await commitWhileWaiting() } }
+        }
+    }
+
+    private func commitWhileWaiting() async {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.committing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try await database.writer.write { db in
+                    for item in batch { try AppDatabase.appendAudit(item.records, db, at: item.at) }
+                }
+                for item in batch { item.continuation.resume() }
+            } catch {
+                for item in batch { item.continuation.resume(throwing: error) }
+            }
+        }
     }
 }
