@@ -21,6 +21,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     PatientsController(api: api).endpoints(signedIn)
     AlertsController(api: api).endpoints(signedIn)
     VitalsController(api: api).endpoints(signedIn)
+    FleetController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
     return router
 }

@@ -66,6 +66,17 @@ struct AccessTests {
         .init(method: .put, path: "/api/v1/alerts/{alert}/assignee", body: #"{"accountId": null}"#, allowed: staff),
         .init(method: .get, path: "/api/v1/alert-policy", allowed: staff),
         .init(method: .put, path: "/api/v1/alert-policy", body: standardPolicy, allowed: [.admin]),
+        // `{device}` is the caregiver's patient's oximeter, `{gateway}` its gateway.
+        .init(method: .get, path: "/api/v1/devices", allowed: staff),
+        .init(method: .post, path: "/api/v1/devices", body: #"{"deviceId": "new-thermometer", "gatewayId": "gw-1"}"#, allowed: [.admin, .technician]),
+        .init(method: .get, path: "/api/v1/devices/{device}", allowed: staff),
+        .init(method: .patch, path: "/api/v1/devices/{device}", body: #"{"inactivityTimeoutSeconds": 900}"#, allowed: [.admin, .technician]),
+        .init(method: .put, path: "/api/v1/devices/{device}/assignment", body: #"{"patientId": null}"#, allowed: [.admin, .technician]),
+        .init(method: .get, path: "/api/v1/devices/{device}/status-history", allowed: staff),
+        .init(method: .get, path: "/api/v1/gateways", allowed: [.admin, .technician]),
+        .init(method: .get, path: "/api/v1/gateways/{gateway}", allowed: [.admin, .technician]),
+        .init(method: .patch, path: "/api/v1/gateways/{gateway}", body: #"{"statusIntervalSeconds": 30}"#, allowed: [.admin, .technician]),
+        .init(method: .get, path: "/api/v1/gateways/{gateway}/status-history", allowed: [.admin, .technician]),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
@@ -73,7 +84,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/"))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}"))" })
         #expect(routes == table)
     }
 
@@ -82,7 +93,8 @@ struct AccessTests {
         for caller in Caller.allCases {
             // A fresh hub for each call: deactivating or signing out must not change what the next caller meets.
             let fixture = try await Fixture.make()
-            let alert = endpoint.path.contains("{alert}") ? try await fixture.raiseAlerts().device : 0
+            let alert = endpoint.path.contains("{alert}") || endpoint.path.contains("{device}") || endpoint.path.contains("{gateway}")
+                ? try await fixture.raiseAlerts().device : 0
             try await fixture.run { client in
                 let token: String? = switch caller {
                 case .anonymous: nil
@@ -94,6 +106,7 @@ struct AccessTests {
                     .replacingOccurrences(of: "{account}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{alert}", with: String(alert))
+                    .replacingOccurrences(of: "{device}", with: "ox-team").replacingOccurrences(of: "{gateway}", with: "gw-1")
                 let response = try await client.call(endpoint.method, path, token: token, body: endpoint.body)
                 let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")
                 if endpoint.allowed.contains(caller) {

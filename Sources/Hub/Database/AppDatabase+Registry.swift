@@ -5,6 +5,8 @@ import Vitals
 
 /// A device as the hub knows it, for technicians.
 public struct DeviceSummary: Sendable, Hashable {
+    /// The hub's own number for the device (a cursor position); people know it by `externalID`.
+    public var id: Int64 = 0
     public var externalID: String
     public var gatewayID: String
     public var model: String?
@@ -36,9 +38,12 @@ public enum RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidSetting(field: String, reason: String)
     /// A new assignment must start after the current one started.
     case assignmentBeforeCurrent(device: String)
+    /// The device id is taken, under this gateway.
+    case deviceExists(device: String, gateway: String)
 
     public var description: String {
         switch self {
+        case .deviceExists(let device, let gateway): "device \"\(device)\" is registered already, under gateway \"\(gateway)\""
         case .unknownDevice(let id): "no device \"\(id)\""
         case .unknownPatient(let id): "no patient \(id)"
         case .unknownGateway(let id): "no gateway \"\(id)\""
@@ -97,6 +102,11 @@ extension AppDatabase {
         let now = time.millisecondsSince1970
         try await writer.write { db in
             try Self.touchGateway(db, id: status.gateway, at: now)
+            let wasOnline = try Bool.fetchOne(db, sql: "SELECT online FROM gateway WHERE id = ? AND statusChangedAt IS NOT NULL", arguments: [status.gateway])
+            if wasOnline != (status.state == .online) {
+                try db.execute(sql: "INSERT INTO gatewayStatusEvent (gatewayID, at, online, version) VALUES (?, ?, ?, ?)",
+                               arguments: [status.gateway, now, status.state == .online, status.version])
+            }
             try db.execute(sql: """
                 UPDATE gateway SET
                   statusChangedAt = CASE WHEN online != ? THEN ? ELSE statusChangedAt END,
@@ -230,6 +240,25 @@ extension AppDatabase {
                   owner == gatewayID else {
                 return PayloadError(field: "device", reason: "\"\(status.device)\" is registered to another gateway")
             }
+            if let before = try Row.fetchOne(db, sql: "SELECT id, connected, batteryPercent, rssiDBm, firmware FROM device WHERE externalID = ?",
+                                             arguments: [status.device]) {
+                let previousBattery: Int? = before["batteryPercent"]
+                let previousRSSI: Int? = before["rssiDBm"]
+                let previousFirmware: String? = before["firmware"]
+                let battery = status.batteryPercent ?? previousBattery
+                let rssi = status.rssiDBm ?? previousRSSI
+                let firmware = status.firmware ?? previousFirmware
+                let signalMoved = switch (rssi, previousRSSI) {
+                case let (now?, then?): abs(now - then) >= 5
+                case (nil, nil): false
+                default: true
+                }
+                if before["connected"] as Bool? != status.connected || previousBattery != battery || previousFirmware != firmware || signalMoved {
+                    try db.execute(sql: """
+                        INSERT INTO deviceStatusEvent (deviceID, at, connected, batteryPercent, rssiDBm, firmware) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [before["id"] as Int64, now, status.connected, battery, rssi, firmware])
+                }
+            }
             try db.execute(sql: """
                 UPDATE device SET model = COALESCE(?, model), firmware = COALESCE(?, firmware), connected = ?,
                   batteryPercent = COALESCE(?, batteryPercent), rssiDBm = COALESCE(?, rssiDBm),
@@ -251,7 +280,7 @@ extension AppDatabase {
                 FROM device d JOIN gateway g ON g.id = d.gatewayID ORDER BY d.gatewayID, d.externalID
                 """).map { row in
                 DeviceSummary(
-                    externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
+                    id: row["id"], externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
                     connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
                     lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
                     gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"],

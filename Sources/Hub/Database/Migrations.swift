@@ -243,6 +243,28 @@ enum Migrations {
             let patients = try Int64.fetchAll(db, sql: "SELECT id FROM patient")
             try ReadingSummaries.rebuild(db, patients: patients, since: 0)
         }
+        migrator.registerMigration("v8: device and gateway status history") { db in
+            // A device's status when it changed: the link, the battery, the firmware, or the signal by 5 dB or more.
+            try db.create(table: "deviceStatusEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("deviceID", .integer).notNull().references("device", onDelete: .cascade)
+                t.column("at", .integer).notNull()
+                t.column("connected", .boolean)
+                t.column("batteryPercent", .integer)
+                t.column("rssiDBm", .integer)
+                t.column("firmware", .text)
+            }
+            try db.create(index: "deviceStatusEvent_device", on: "deviceStatusEvent", columns: ["deviceID", "at"])
+            // A gateway going online or offline (its retained status or last will).
+            try db.create(table: "gatewayStatusEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("gatewayID", .text).notNull().references("gateway", onDelete: .cascade)
+                t.column("at", .integer).notNull()
+                t.column("online", .boolean).notNull()
+                t.column("version", .text)
+            }
+            try db.create(index: "gatewayStatusEvent_gateway", on: "gatewayStatusEvent", columns: ["gatewayID", "at"])
+        }
         return migrator
     }
 }
