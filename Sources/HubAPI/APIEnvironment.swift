@@ -14,13 +14,19 @@ public struct APIEnvironment: Sendable {
     let throttle: LoginThrottle
     /// Audit entries in group commits: concurrent requests share a transaction.
     let auditWriter: AuditWriter
+    /// Ingest's connection and lag, and its counters, when ingest runs in this process (for /health and /metrics).
+    let ingestHealth: IngestHealth?
+    let ingestCounters: IngestCounters?
+    let metrics = HubMetrics()
     let now: @Sendable () -> Date
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
     /// survive a restart and a new database does not accept an old one's tokens.
-    public init(database: AppDatabase, alerting: Alerting? = nil, configuration: APIConfiguration = .init(),
-                now: @escaping @Sendable () -> Date = { Date() }) async throws {
+    public init(database: AppDatabase, alerting: Alerting? = nil, ingestHealth: IngestHealth? = nil, ingestCounters: IngestCounters? = nil,
+                configuration: APIConfiguration = .init(), now: @escaping @Sendable () -> Date = { Date() }) async throws {
         self.database = database
+        self.ingestHealth = ingestHealth
+        self.ingestCounters = ingestCounters
         self.alerting = alerting ?? Alerting(database: database)
         self.configuration = configuration
         tokens = await TokenService(signingKey: try await database.tokenSigningKey(), accessLifetime: configuration.accessTokenLifetime)

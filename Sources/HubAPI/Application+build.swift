@@ -7,7 +7,10 @@ import NIOCore
 /// Every route of the API, with its middleware: what the server runs and what the tests call.
 public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
+    // Outermost, so it sees every response as sent, errors turned into their bodies included.
+    router.add(middleware: HTTPMetricsMiddleware(metrics: api.metrics))
     router.add(middleware: ErrorShapeMiddleware())
+    OperationsController(api: api).endpoints(router)
     router.get("api/openapi.yaml") { _, _ -> Response in
         var headers = HTTPFields()
         headers[.contentType] = "application/yaml; charset=utf-8"

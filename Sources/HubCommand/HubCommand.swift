@@ -57,13 +57,17 @@ extension HubCommand {
             let mqtt = MQTTConfiguration(
                 host: brokerHost, port: brokerPort, clientID: clientID, session: .persistent(), credentials: credentials,
                 tls: caFile.map { .init(caFile: $0) })
-            let ingest = IngestService(database: db, alerts: alerting.book, technical: alerting.technical, mqtt: mqtt, logger: logger)
+            let ingestHealth = IngestHealth()
+            let ingestCounters = IngestCounters()
+            let ingest = IngestService(database: db, alerts: alerting.book, technical: alerting.technical, mqtt: mqtt, counters: ingestCounters,
+                                       health: ingestHealth, logger: logger)
             let systemd = SystemdService(notifier: .fromEnvironment(), database: db, logger: logger)
             var apiConfiguration = APIConfiguration()
             apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
-            let api = try await APIEnvironment(database: db, alerting: alerting, configuration: apiConfiguration)
+            let api = try await APIEnvironment(database: db, alerting: alerting, ingestHealth: ingestHealth, ingestCounters: ingestCounters,
+                                             configuration: apiConfiguration)
             let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
                 logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
             }

@@ -30,6 +30,8 @@ struct AccessTests {
     /// rest).
     static let endpoints: [Endpoint] = [
         .init(method: .get, path: "/api/openapi.yaml", allowed: Set(Caller.allCases)),
+        .init(method: .get, path: "/health", allowed: Set(Caller.allCases)),
+        .init(method: .get, path: "/metrics", allowed: Set(Caller.allCases)),
         .init(method: .post, path: "/api/v1/auth/login", body: #"{"username": "nobody", "password": "x"}"#, allowed: []),
         .init(method: .post, path: "/api/v1/auth/refresh", body: #"{"refreshToken": "x"}"#, allowed: []),
         .init(method: .post, path: "/api/v1/auth/logout", allowed: signedIn),

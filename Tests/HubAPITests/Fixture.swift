@@ -25,6 +25,9 @@ struct Fixture {
     let api: APIEnvironment
     /// The hub's live alerting, with every priority latching so that alerts whose condition cleared stay open.
     let alerting: Alerting
+    /// Ingest's health as /health reads it: connected, nothing waiting, unless a test says otherwise.
+    let ingestHealth: IngestHealth
+    let ingestCounters: IngestCounters
     let accounts: [String: Int64]
     /// On caregiverA's care team; the `patient` account is this patient's.
     let teamPatient: Int64
@@ -38,7 +41,11 @@ struct Fixture {
         configuration.passwordHashCost = 4
         configure(&configuration)
         let alerting = Alerting(database: database, policy: AlertPolicy(latchingPriorities: Set(AlarmPriority.allCases)))
-        let api = try await APIEnvironment(database: database, alerting: alerting, configuration: configuration, now: { clock.now() })
+        let ingestHealth = IngestHealth()
+        ingestHealth.connected(buffer: MessageBuffer())
+        let ingestCounters = IngestCounters()
+        let api = try await APIEnvironment(database: database, alerting: alerting, ingestHealth: ingestHealth, ingestCounters: ingestCounters,
+                                           configuration: configuration, now: { clock.now() })
         let teamPatient = try await database.createPatient(displayName: "Ada", yearOfBirth: 1941, conditions: ["COPD"], spo2Scale: 2, onOxygen: false, at: clock.now()).id
         let otherPatient = try await database.createPatient(displayName: "Brian", yearOfBirth: 1950, conditions: [], spo2Scale: 1, onOxygen: false, at: clock.now()).id
         var accounts: [String: Int64] = [:]
@@ -51,7 +58,7 @@ struct Fixture {
         }
         try await database.setCareTeamMember(patientID: teamPatient, caregiverID: accounts["caregiverA"] ?? 0, member: true, at: clock.now())
         try await database.setCareTeamMember(patientID: otherPatient, caregiverID: accounts["caregiverB"] ?? 0, member: true, at: clock.now())
-        return Fixture(database: database, clock: clock, api: api, alerting: alerting, accounts: accounts, teamPatient: teamPatient, otherPatient: otherPatient)
+        return Fixture(database: database, clock: clock, api: api, alerting: alerting, ingestHealth: ingestHealth, ingestCounters: ingestCounters, accounts: accounts, teamPatient: teamPatient, otherPatient: otherPatient)
     }
 
     /// The alerts `raiseAlerts()` made.

@@ -1,6 +1,9 @@
 import BrokerSupport
 import EdgeAgent
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Hub
 import Telemetry
 import Testing
@@ -151,7 +154,7 @@ final class Child: Sendable {
         defer { agent.cancel() }
         let databasePath = deployment.directory.appendingPathComponent("hub.sqlite").path
         let log = deployment.directory.appendingPathComponent("hub.log").path
-        let hub = try Child(hubBinary, ["serve", "--database", databasePath, "--broker-port", String(broker.port)], log: log)
+        let hub = try Child(hubBinary, ["serve", "--database", databasePath, "--broker-port", String(broker.port), "--http-port", "0"], log: log)
         #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 100 })
         // Frozen while readings flow: the acknowledgements of the last batches are never answered.
         broker.freeze()
@@ -178,7 +181,7 @@ final class Child: Sendable {
         defer { agent.cancel() }
         let databasePath = deployment.directory.appendingPathComponent("hub.sqlite").path
         let log = deployment.directory.appendingPathComponent("hub.log").path
-        let arguments = ["serve", "--database", databasePath, "--broker-port", String(broker.port)]
+        let arguments = ["serve", "--database", databasePath, "--broker-port", String(broker.port), "--http-port", "0"]
         var hub = try Child(hubBinary, arguments, log: log)
         #expect(try await eventually(within: .seconds(20)) { try await deployment.database.storedSequences(device: "oxi-1").count >= 200 })
         // Stopped for 30 s while the agent keeps reading (100 packets a second, 200 readings).
@@ -204,6 +207,26 @@ final class Child: Sendable {
         #expect(complete, "stored \(stored.count) readings of \(sent) packets sent")
         try #require(!stored.isEmpty)
         #expect(stored == Array(1...Int64(stored.count)), "no gap and no duplicate in the sequence numbers")
+        // Caught up: the hub says it is healthy, connected to the restarted broker with nothing waiting.
+        let health = try await Self.health(log: log)
+        #expect(health.status == 200, "\(health.body)")
+        #expect(health.body.contains("connected since"), "\(health.body)")
         await hub.killHard()
+    }
+
+    /// The hub's /health, at the port its log says its API listens on (it was started with `--http-port 0`).
+    static func health(log: String) async throws -> (status: Int, body: String) {
+        var url: URL?
+        _ = try await eventually(within: .seconds(10)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            // The last start's line: `… HTTP API listening … url=http://127.0.0.1:PORT/api/v1`.
+            guard let line = text.split(separator: "\n").last(where: { $0.contains("HTTP API listening") }),
+                  let range = line.range(of: #"url=http://[0-9.]+:[0-9]+"#, options: .regularExpression) else { return false }
+            url = URL(string: String(line[range].dropFirst(4)) + "/health")
+            return true
+        }
+        let healthURL = try #require(url, "no \"HTTP API listening\" line in the hub's log")
+        let (data, response) = try await URLSession.shared.data(from: healthURL)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }

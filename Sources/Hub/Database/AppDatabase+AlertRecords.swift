@@ -143,3 +143,33 @@ extension AppDatabase {
         }
     }
 }
+
+/// Open alerts counted by what /metrics reports them by.
+public struct AlertCountKey: Sendable, Hashable {
+    public var status: Alert.Status
+    public var priority: AlarmPriority
+    public var category: AlertCategory
+
+    public init(status: Alert.Status, priority: AlarmPriority, category: AlertCategory) {
+        self.status = status
+        self.priority = priority
+        self.category = category
+    }
+}
+
+extension AppDatabase {
+    /// How many alerts are open, by status, priority and category.
+    public func openAlertCounts() async throws -> [AlertCountKey: Int] {
+        try await writer.read { db in
+            var counts: [AlertCountKey: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT status, priority, category, COUNT(*) AS count FROM alert WHERE status != 'resolved' GROUP BY status, priority, category
+                """) {
+                guard let status = Alert.Status(rawValue: row["status"]), let priority = AlarmPriority(rawValue: row["priority"]),
+                      let category = AlertCategory(rawValue: row["category"]) else { continue }
+                counts[AlertCountKey(status: status, priority: priority, category: category)] = row["count"]
+            }
+            return counts
+        }
+    }
+}

@@ -53,11 +53,14 @@ public struct IngestService: Service {
     let settings: Settings
     let logger: Logger
     let counters: IngestCounters
+    let health: IngestHealth
 
     /// An ingest service; `mqtt` should name a fixed client id with a persistent session, so messages published
     /// while the hub is down wait for it at the broker.
     public init(database: AppDatabase, alerts: AlertBook, technical: TechnicalAlarms = TechnicalAlarms(), mqtt: MQTTConfiguration,
-                topics: TopicTree = TopicTree(), settings: Settings = Settings(), counters: IngestCounters = IngestCounters(), logger: Logger) {
+                topics: TopicTree = TopicTree(), settings: Settings = Settings(), counters: IngestCounters = IngestCounters(),
+                health: IngestHealth = IngestHealth(), logger: Logger) {
+        self.health = health
         self.database = database
         self.alerts = alerts
         self.technical = technical
@@ -85,6 +88,8 @@ public struct IngestService: Service {
         logger.info("ingest subscribed", metadata: ["filters": "\(topics.hubSubscriptions)"])
         let buffer = MessageBuffer()
         let unconfirmed = UnconfirmedAcknowledgements()
+        health.connected(buffer: buffer)
+        defer { health.disconnected() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Parsing here overlaps decoding with the flusher's database work.
@@ -136,7 +141,9 @@ public struct IngestService: Service {
                 // A commit interrupted by shutdown would lose nothing (the gateways resend), but finishing it is
                 // cheaper. Waiting for the broker to take the acknowledgements is cancellable: a hung broker must
                 // not hold up shutdown.
+                health.committing(since: batch.first?.arrivedAt)
                 let acknowledgements = try await Task { try await commit(batch) }.value
+                health.committing(since: nil)
                 if inFlight == settings.acknowledgementsInFlight {
                     try await acknowledging.next()
                     inFlight -= 1
@@ -290,6 +297,8 @@ final class UnconfirmedAcknowledgements: Sendable {
 struct Parsed: Sendable {
     var message: MQTTMessage
     var meaning: IncomingMessage
+    /// When the hub received it: how far behind ingest is, for /health.
+    var arrivedAt = Date()
 }
 
 /// Messages received and not yet committed; the MQTT reader appends, the flusher takes them in batches, waiting
@@ -306,6 +315,9 @@ final class MessageBuffer: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// When the oldest message waiting here arrived; nil when none waits.
+    var oldestArrival: Date? { state.withLock { $0.messages.first?.arrivedAt } }
 
     func append(_ messages: [Parsed]) {
         let consumer = state.withLock { state -> CheckedContinuation<Void, Never>? in
