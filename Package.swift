@@ -112,7 +112,8 @@ let package = Package(
         .testTarget(name: "HubAPITests", dependencies: [
             "HubAPI", "Hub", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

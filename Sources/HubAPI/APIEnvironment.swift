@@ -18,6 +18,8 @@ public struct APIEnvironment: Sendable {
     let ingestHealth: IngestHealth?
     let ingestCounters: IngestCounters?
     let metrics = HubMetrics()
+    /// Changes for the live WebSocket clients, polled once for all of them.
+    let liveFeed: LiveFeed
     let now: @Sendable () -> Date
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
@@ -27,6 +29,7 @@ public struct APIEnvironment: Sendable {
         self.database = database
         self.ingestHealth = ingestHealth
         self.ingestCounters = ingestCounters
+        liveFeed = LiveFeed(database: database)
         self.alerting = alerting ?? Alerting(database: database)
         self.configuration = configuration
         tokens = await TokenService(signingKey: try await database.tokenSigningKey(), accessLifetime: configuration.accessTokenLifetime)

@@ -1,6 +1,7 @@
 import Foundation
 import Hub
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -29,11 +30,19 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     return router
 }
 
+/// The routes that upgrade to a WebSocket: `/api/v1/live`.
+public func buildWebSocketRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    LiveController(api: api).endpoints(router)
+    return router
+}
+
 /// The hub's HTTP server on `host`:`port`, a service for the hub's service group.
 public func buildApplication(_ api: APIEnvironment, host: String, port: Int, logger: Logger,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
         router: buildRouter(api),
+        server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(api)),
         configuration: .init(address: .hostname(host, port: port), serverName: "SilverWatch"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)

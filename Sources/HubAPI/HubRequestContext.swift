@@ -1,13 +1,16 @@
 import Foundation
 import Hub
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 
 /// The request context of every API route: the client's address (for the audit log and login throttling) and,
 /// once the authentication middleware accepted a token, the caller's session.
-public struct HubRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct HubRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The handler of a WebSocket this request upgrades to (`/api/v1/live`).
+    public let webSocket = WebSocketHandlerReference<HubRequestContext>()
     /// The caller; nil on routes that need no sign-in.
     public var session: SessionState?
 

@@ -34,7 +34,9 @@ enum OpenAPIRoutes {
 struct APIContractTests {
     @Test func theOpenAPIDocumentListsExactlyTheRoutesTheHubServes() async throws {
         let fixture = try await Fixture.make()
-        let served = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
+        let served = Set((buildRouter(fixture.api).routes + buildWebSocketRouter(fixture.api).routes).map {
+            "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))"
+        })
         let documented = OpenAPIRoutes.routes(in: String(decoding: try OpenAPIDocument.yaml(), as: UTF8.self))
         #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")

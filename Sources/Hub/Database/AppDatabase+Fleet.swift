@@ -124,3 +124,14 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// One entry of an alert's history.
+    public func alertEvent(id: Int64) async throws -> AlertHistoryEntry? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE id = ?", arguments: [id]).map { row in
+                AlertHistoryEntry(id: row["id"], at: Date(millisecondsSince1970: row["at"]), actorID: row["actorID"], event: row["event"])
+            }
+        }
+    }
+}

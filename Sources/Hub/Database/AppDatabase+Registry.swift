@@ -273,19 +273,28 @@ extension AppDatabase {
 
     /// Every device with its latest state, ordered by gateway and id.
     public func devices() async throws -> [DeviceSummary] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.*, g.online AS gatewayOnline,
-                  (SELECT patientID FROM deviceAssignment a WHERE a.deviceID = d.id AND a.until IS NULL) AS patientID
-                FROM device d JOIN gateway g ON g.id = d.gatewayID ORDER BY d.gatewayID, d.externalID
-                """).map { row in
-                DeviceSummary(
-                    id: row["id"], externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
-                    connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
-                    lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
-                    gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"],
-                    inactivityTimeoutSeconds: row["inactivityTimeoutSeconds"])
-            }
+        try await writer.read { db in try Self.deviceSummaries(db, externalIDs: nil) }
+    }
+
+    /// The devices named, with their latest state.
+    public func devices(externalIDs: [String]) async throws -> [DeviceSummary] {
+        guard !externalIDs.isEmpty else { return [] }
+        return try await writer.read { db in try Self.deviceSummaries(db, externalIDs: externalIDs) }
+    }
+
+    private static func deviceSummaries(_ db: Database, externalIDs: [String]?) throws -> [DeviceSummary] {
+        let condition = externalIDs.map { "WHERE d.externalID IN (\(databaseQuestionMarks(count: $0.count)))" } ?? ""
+        return try Row.fetchAll(db, sql: """
+            SELECT d.*, g.online AS gatewayOnline,
+              (SELECT patientID FROM deviceAssignment a WHERE a.deviceID = d.id AND a.until IS NULL) AS patientID
+            FROM device d JOIN gateway g ON g.id = d.gatewayID \(condition) ORDER BY d.gatewayID, d.externalID
+            """, arguments: StatementArguments(externalIDs ?? [])).map { row in
+            DeviceSummary(
+                id: row["id"], externalID: row["externalID"], gatewayID: row["gatewayID"], model: row["model"], firmware: row["firmware"],
+                connected: row["connected"], batteryPercent: row["batteryPercent"], rssiDBm: row["rssiDBm"],
+                lastSeenAt: row["lastSeenAt"], lastReadingAt: row["lastReadingAt"], patientID: row["patientID"],
+                gatewayOnline: row["gatewayOnline"], rejectedMessages: row["rejectedMessages"], discardedBytes: row["discardedBytes"],
+                inactivityTimeoutSeconds: row["inactivityTimeoutSeconds"])
         }
     }
 

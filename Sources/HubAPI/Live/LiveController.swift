@@ -1,0 +1,225 @@
+import Foundation
+import Hub
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOWebSocket
+import Vitals
+
+/// `GET /api/v1/live`, a WebSocket: new and changed alerts, device status and latest vitals, each only to whoever may
+/// see it, pushed as the hub stores them.
+///
+/// The protocol, JSON text frames:
+/// 1. The client sends `{"type": "hello", "token": "<access token>", "cursor": "<the last alert cursor it saw>"}`
+///    within 10 seconds (a token in the first message, not the URL, stays out of logs). `cursor` is optional.
+/// 2. The server replays every alert change after `cursor` the caller may see (`{"type": "alert", …}`), then sends
+///    `{"type": "ready", "cursor": …}`, then pushes live: `alert` (with `cursor`, the alert as it now is and the
+///    history event), `device` (a device's status) and `vitals` (a patient's latest vitals with NEWS2).
+/// 3. A client that reconnects sends the cursor of the last alert message it received and misses nothing.
+///
+/// The socket is closed (policy violation) when the session ends: logout, deactivation, or a revoked session.
+struct LiveController {
+    let api: APIEnvironment
+
+    /// How long the server waits for `hello`.
+    static let helloTimeout: Duration = .seconds(10)
+    /// How often the caller's session and what they may see are checked again.
+    static let recheckInterval: Duration = .seconds(5)
+    /// Replaying more than this after a reconnect is cut short (`ready` says `truncated`): fetch the lists instead.
+    static let replayLimit = 5000
+
+    func endpoints(_ router: Router<HubRequestContext>) {
+        router.ws("api/v1/live") { inbound, outbound, context in
+            try await serve(inbound, outbound, context.request, context.requestContext)
+        }
+    }
+
+    private struct Hello: Decodable {
+        var type: String
+        var token: String
+        var cursor: String?
+    }
+
+    private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request, _ context: HubRequestContext) async throws {
+        let (clientMessages, received) = AsyncStream.makeStream(of: String.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Everything the client sends after `hello` is ignored; the stream ends when the client goes.
+                for try await message in inbound.messages(maxSize: 16_384) {
+                    if case .text(let text) = message { received.yield(text) }
+                }
+                received.finish()
+            }
+            group.addTask { try await session(clientMessages, outbound, request, context) }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func session(_ clientMessages: AsyncStream<String>, _ outbound: WebSocketOutboundWriter, _ request: Request,
+                         _ context: HubRequestContext) async throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        func send(_ message: any Encodable) async throws {
+            try await outbound.write(.text(String(decoding: try encoder.encode(message), as: UTF8.self)))
+        }
+        func refuse(_ reason: String) async throws {
+            try await send(LiveMessage.Closing(reason: reason))
+            try await outbound.close(.policyViolation, reason: reason)
+        }
+
+        // 1. hello, with a valid token of a live session.
+        let helloText = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { await clientMessages.first { _ in true } }
+            group.addTask {
+                try await Task.sleep(for: Self.helloTimeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let helloText, let hello = try? JSONDecoder().decode(Hello.self, from: Data(helloText.utf8)), hello.type == "hello" else {
+            return try await refuse("send {\"type\": \"hello\", \"token\": …} first")
+        }
+        guard let claims = await api.tokens.verify(hello.token, at: api.now()),
+              var session = try await api.database.activeSession(id: claims.sid, idleLimit: api.configuration.sessionIdleLimit, at: api.now()),
+              String(session.account.id) == claims.sub.value
+        else { return try await refuse("the access token is invalid or its session has ended; sign in again") }
+        var cursor: Int64?
+        if let text = hello.cursor {
+            guard let position = PageRequest.position(of: text) else { return try await refuse("cursor is not one this hub gave out") }
+            cursor = position
+        }
+
+        // 2. What the caller may see; subscribe before replaying, so nothing falls between the two.
+        var visibility = try await Visibility.load(api, session)
+        try await api.audit(session, "live.subscribe", patients: visibility.patients.sorted(), request: request, context: context)
+        let (id, changes) = api.liveFeed.subscribe()
+        defer { api.liveFeed.unsubscribe(id) }
+        var lastAlertEvent = try await api.database.livePosition().alertEvent
+        var truncated = false
+        if let cursor {
+            let missed = try await api.database.alertChanges(after: cursor, limit: Self.replayLimit + 1)
+            truncated = missed.count > Self.replayLimit
+            for change in missed.prefix(Self.replayLimit) { try await push(change, visibility, send) }
+            if case .alert(let last, _, _, _, _)? = missed.prefix(Self.replayLimit).last { lastAlertEvent = last }
+        }
+        try await send(LiveMessage.Ready(cursor: PageRequest.cursor(for: lastAlertEvent), truncated: truncated,
+                                         role: session.account.role, patients: visibility.patients.sorted()))
+
+        // 3. Live, checking the session and the care team every few seconds.
+        var lastCheck = ContinuousClock.now
+        for await batch in changes {
+            if ContinuousClock.now - lastCheck >= Self.recheckInterval {
+                lastCheck = ContinuousClock.now
+                guard let current = try await api.database.activeSession(id: session.sessionID, idleLimit: api.configuration.sessionIdleLimit,
+                                                                          at: api.now()) else {
+                    return try await refuse("the session has ended")
+                }
+                session = current
+                let previous = visibility.patients
+                visibility = try await Visibility.load(api, session)
+                let added = visibility.patients.subtracting(previous)
+                if !added.isEmpty {
+                    try await api.audit(session, "live.subscribe", patients: added.sorted(), request: request, context: context)
+                }
+            }
+            for change in batch {
+                if case .alert(let eventID, _, _, _, _) = change {
+                    guard eventID > lastAlertEvent else { continue }
+                    lastAlertEvent = eventID
+                }
+                try await push(change, visibility, send)
+            }
+        }
+    }
+
+    /// Sends `change` if the caller may see it.
+    private func push(_ change: LiveChange, _ visibility: Visibility, _ send: (any Encodable) async throws -> Void) async throws {
+        switch change {
+        case .alert(let eventID, let alertID, let patientID, let category, _):
+            guard visibility.maySee(alertOf: patientID, category: category),
+                  let record = try await api.database.alert(id: alertID, in: .all),
+                  let event = try await api.database.alertEvent(id: eventID) else { return }
+            try await send(LiveMessage.AlertChange(cursor: PageRequest.cursor(for: eventID), at: event.at, event: JSONValue(parsing: event.event),
+                                                   actorId: event.actorID, alert: DTO.Alert(record)))
+        case .device(let externalID):
+            guard let device = try await api.database.devices(externalIDs: [externalID]).first, visibility.maySee(device: device) else { return }
+            let conditions = try await api.database.openTechnicalConditions()[externalID] ?? []
+            try await send(LiveMessage.DeviceChange(device: DTO.Device(device, openConditions: conditions, limits: FleetController.limits, at: api.now())))
+        case .vitals(let patientID):
+            guard visibility.patients.contains(patientID), let patient = try await api.database.patient(id: patientID) else { return }
+            let readings = try await api.database.latestReadings(patientIDs: [patientID])[patientID] ?? []
+            try await send(LiveMessage.VitalsChange(vitals: DTO.LatestVitals(patient: patient, readings: readings, at: api.now())))
+        }
+    }
+}
+
+/// What one connected caller may see, by the same rules as the rest of the API.
+struct Visibility {
+    var role: Role
+    var patients: Set<Int64>
+
+    static func load(_ api: APIEnvironment, _ session: SessionState) async throws -> Visibility {
+        let patients = try await api.database.patients(in: Access.patientScope(session), after: nil, limit: .max).map(\.id)
+        return Visibility(role: session.account.role, patients: Set(patients))
+    }
+
+    /// As `Access.alertScope`: admins every alert, caregivers their patients', technicians technical ones, patients none.
+    func maySee(alertOf patientID: Int64?, category: AlertCategory) -> Bool {
+        switch role {
+        case .admin: true
+        case .caregiver: patientID.map(patients.contains) ?? false
+        case .technician: category == .technical
+        case .patient: false
+        }
+    }
+
+    /// As the device list: admins and technicians every device, caregivers their patients', patients none.
+    func maySee(device: DeviceSummary) -> Bool {
+        switch role {
+        case .admin, .technician: true
+        case .caregiver: device.patientID.map(patients.contains) ?? false
+        case .patient: false
+        }
+    }
+}
+
+/// The messages the server sends.
+enum LiveMessage {
+    struct Ready: Encodable {
+        var type = "ready"
+        /// Resume from here after a reconnect.
+        var cursor: String
+        /// More changes were missed than are replayed: fetch the lists again.
+        var truncated: Bool
+        var role: Role
+        /// The patients whose alerts and vitals this socket carries.
+        var patients: [Int64]
+    }
+
+    struct AlertChange: Encodable {
+        var type = "alert"
+        var cursor: String
+        var at: Date
+        var event: JSONValue
+        var actorId: Int64?
+        var alert: DTO.Alert
+    }
+
+    struct DeviceChange: Encodable {
+        var type = "device"
+        var device: DTO.Device
+    }
+
+    struct VitalsChange: Encodable {
+        var type = "vitals"
+        var vitals: DTO.LatestVitals
+    }
+
+    struct Closing: Encodable {
+        var type = "closing"
+        var reason: String
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hub
+import Logging
+import Synchronization
+
+/// What changed in the database, polled once for every connected client: new entries of alert histories (from
+/// ingest, ticks or people), device and gateway status changes, and patients' latest readings.
+///
+/// Polling the database rather than listening to ingest makes the live feed and a reconnecting client's replay the
+/// same query: whatever wrote the change (this process's ingest, a person through the API, a tick), the feed finds
+/// it in the same place, in the order the database stored it.
+final class LiveFeed: Sendable {
+    private struct State {
+        var subscribers: [UUID: AsyncStream<[LiveChange]>.Continuation] = [:]
+        var poller: Task<Void, Never>?
+    }
+
+    private let database: AppDatabase
+    private let interval: Duration
+    private let vitalsInterval: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// Alert and device changes are looked for every `interval`, vitals every `vitalsInterval`.
+    init(database: AppDatabase, interval: Duration = .milliseconds(250), vitalsInterval: Duration = .seconds(1),
+         logger: Logger = Logger(label: "silverwatch.live")) {
+        self.database = database
+        self.interval = interval
+        self.vitalsInterval = vitalsInterval
+        self.logger = logger
+    }
+
+    /// A stream of every poll's changes (empty ones too: they pace the subscriber's own checks) until `unsubscribe`.
+    func subscribe() -> (id: UUID, changes: AsyncStream<[LiveChange]>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: [LiveChange].self, bufferingPolicy: .bufferingNewest(400))
+        let startPolling = state.withLock { state -> Bool in
+            state.subscribers[id] = continuation
+            return state.poller == nil
+        }
+        if startPolling {
+            let task = Task { [self] in await poll() }
+            state.withLock { $0.poller = task }
+        }
+        return (id, stream)
+    }
+
+    func unsubscribe(_ id: UUID) {
+        let (continuation, poller) = state.withLock { state -> (AsyncStream<[LiveChange]>.Continuation?, Task<Void, Never>?) in
+            let continuation = state.subscribers.removeValue(forKey: id)
+            guard state.subscribers.isEmpty else { return (continuation, nil) }
+            defer { state.poller = nil }
+            return (continuation, state.poller)
+        }
+        continuation?.finish()
+        poller?.cancel()
+    }
+
+    private func poll() async {
+        var position: LivePosition?
+        var lastVitals = ContinuousClock.now
+        while !Task.isCancelled {
+            do {
+                if position == nil { position = try await database.livePosition() }
+                try await Task.sleep(for: interval)
+                guard var current = position else { continue }
+                let checkVitals = ContinuousClock.now - lastVitals >= vitalsInterval
+                let (found, next) = try await database.liveChanges(since: current)
+                var changes = found
+                current = next
+                if !checkVitals {
+                    // Vitals are sent at most every `vitalsInterval`: keep the older times so they are found next time.
+                    changes.removeAll { if case .vitals = $0 { true } else { false } }
+                    current.latestReadings = position?.latestReadings ?? [:]
+                } else {
+                    lastVitals = ContinuousClock.now
+                }
+                position = current
+                let subscribers = state.withLock { Array($0.subscribers.values) }
+                for subscriber in subscribers { subscriber.yield(changes) }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("live feed could not read changes; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
