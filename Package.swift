@@ -96,6 +96,9 @@ let package = Package(
         ], resources: [.copy("Resources/openapi.yaml")]),
         /// A real Mosquitto broker on a free loopback port, for the tests that need one.
         .target(name: "BrokerSupport", path: "Tests/BrokerSupport"),
+        /// The live WebSocket as tests read it, for the API and system tests.
+        .target(name: "APITestSupport", dependencies: [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+                path: "Tests/APITestSupport"),
         /// What several test targets share that is not about a broker: a seeded random generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols", "TestSupport"]),
@@ -106,14 +109,17 @@ let package = Package(
         .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", "DeviceProtocols", "DeviceReadings", "SystemdNotify", "Telemetry", "Vitals", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Vitals", "Telemetry", "MQTT"]),
         .testTarget(name: "SystemTests", dependencies: [
-            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals", "TestSupport",
-            .product(name: "Logging", package: "swift-log"),
+            "BrokerSupport", "DeviceProtocols", "EdgeAgent", "Fleet", "Hub", "HubAPI", "MQTT", "Simulation", "SystemdNotify", "Telemetry", "Vitals",
+            "TestSupport", "APITestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         .testTarget(name: "HubAPITests", dependencies: [
             "HubAPI", "Hub", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
-            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), "APITestSupport",
         ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "BrokerSupport", .product(name: "Logging", package: "swift-log")]),
     ],

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import HummingbirdWSTesting
 import HummingbirdWebSocket
 import Testing
+import APITestSupport
 import Vitals
 
 extension Fixture {
@@ -16,56 +17,8 @@ extension Fixture {
     }
 }
 
-/// A live socket as a test reads it: JSON messages, one at a time, with a deadline.
-struct LiveSocket {
-    var iterator: WebSocketInboundMessageStream.AsyncIterator
-    let outbound: WebSocketOutboundWriter
-
-    init(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) {
-        iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-        self.outbound = outbound
-    }
-
-    func hello(token: String, cursor: String? = nil) async throws {
-        let cursorField = cursor.map { #", "cursor": "\#($0)""# } ?? ""
-        try await outbound.write(.text(#"{"type": "hello", "token": "\#(token)"\#(cursorField)}"#))
-    }
-
-    /// The next message, or nil when the socket closed.
-    mutating func next() async throws -> [String: Any]? {
-        while let message = try await iterator.next() {
-            if case .text(let text) = message, let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] { return json }
-        }
-        return nil
-    }
-
-    /// Messages up to and including the first one of `type`.
-    mutating func until(_ type: String) async throws -> [[String: Any]] {
-        var messages: [[String: Any]] = []
-        while let message = try await next() {
-            messages.append(message)
-            if message["type"] as? String == type { return messages }
-        }
-        Issue.record("the socket closed before a \(type) message; got \(messages)")
-        return messages
-    }
-
-    /// Alert messages until `count` distinct alerts (or more) have been seen, within the server's poll times.
-    mutating func alerts(atLeast count: Int) async throws -> [[String: Any]] {
-        var alerts: [[String: Any]] = []
-        while Set(alerts.compactMap { ($0["alert"] as? [String: Any])?["id"] as? Int64 }).count < count, let message = try await next() {
-            if message["type"] as? String == "alert" { alerts.append(message) }
-        }
-        return alerts
-    }
-}
-
-func alertIDs(_ messages: [[String: Any]]) -> Set<Int64> {
-    Set(messages.filter { $0["type"] as? String == "alert" }.compactMap { ($0["alert"] as? [String: Any])?["id"] as? Int64 })
-}
-
 /// The live WebSocket: who receives what, resuming after a reconnect, and a session ending.
-@Suite("Live push")
+@Suite("Live push", .timeLimit(.minutes(1)))
 struct LiveAPITests {
     @Test func eachCaregiverReceivesTheAlertsOfTheirOwnPatientsOnly() async throws {
         let fixture = try await Fixture.make()
@@ -191,13 +144,3 @@ actor Raised {
     }
 }
 
-/// A value a socket handler hands back to the test.
-final class Box<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}
