@@ -87,7 +87,7 @@ let package = Package(
         ]),
         /// The hub's HTTP API over the Hub library: accounts and sessions, authorization, audit, clinical resources.
         .target(name: "HubAPI", dependencies: [
-            "Hub", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
+            "Hub", "Vitals", "Telemetry", "MQTT", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),

@@ -20,13 +20,17 @@ public struct APIEnvironment: Sendable {
     let metrics = HubMetrics()
     /// Changes for the live WebSocket clients, polled once for all of them.
     let liveFeed: LiveFeed
+    /// Issues gateways' MQTT credentials through the broker's dynamic-security plugin; nil when not configured.
+    let gatewayCredentials: GatewayCredentials?
     let now: @Sendable () -> Date
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
     /// survive a restart and a new database does not accept an old one's tokens.
     public init(database: AppDatabase, alerting: Alerting? = nil, ingestHealth: IngestHealth? = nil, ingestCounters: IngestCounters? = nil,
-                configuration: APIConfiguration = .init(), now: @escaping @Sendable () -> Date = { Date() }) async throws {
+                gatewayCredentials: GatewayCredentials? = nil, configuration: APIConfiguration = .init(),
+                now: @escaping @Sendable () -> Date = { Date() }) async throws {
         self.database = database
+        self.gatewayCredentials = gatewayCredentials
         self.ingestHealth = ingestHealth
         self.ingestCounters = ingestCounters
         liveFeed = LiveFeed(database: database)

@@ -33,6 +33,9 @@ extension HubCommand {
         @Option(help: "MQTT username.") var username: String?
         @Option(help: "File holding the MQTT password.") var passwordFile: String?
         @Option(help: "CA certificate for TLS to the broker.") var caFile: String?
+        @Option(help: "A user with the admin role of the broker's dynamic-security plugin: the API then issues and rotates gateways' MQTT credentials.")
+        var dynsecUsername: String?
+        @Option(help: "File holding that user's password.") var dynsecPasswordFile: String?
         @Option(help: "Address the HTTP API listens on.") var httpHost = "127.0.0.1"
         @Option(help: "Port of the HTTP API (0: any free port, logged at start).") var httpPort = 8080
         @Option(help: "Minutes without a request after which a signed-in session ends.") var sessionIdleMinutes = 30
@@ -42,6 +45,9 @@ extension HubCommand {
         func validate() throws {
             guard (4...31).contains(passwordHashCost) else { throw ValidationError("--password-hash-cost must be from 4 to 31") }
             guard sessionIdleMinutes > 0, accessTokenMinutes > 0 else { throw ValidationError("session and token minutes must be positive") }
+            guard (dynsecUsername == nil) == (dynsecPasswordFile == nil) else {
+                throw ValidationError("--dynsec-username and --dynsec-password-file go together")
+            }
         }
 
         func run() async throws {
@@ -66,8 +72,20 @@ extension HubCommand {
             apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
+            var gatewayCredentials: GatewayCredentials?
+            if let dynsecUsername, let dynsecPasswordFile {
+                let password = try String(contentsOfFile: dynsecPasswordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let manager = GatewayCredentials(connection: MQTTConfiguration(
+                    host: brokerHost, port: brokerPort, clientID: "\(clientID)-credentials", credentials: .init(username: dynsecUsername, password: password),
+                    tls: caFile.map { .init(caFile: $0) }), logger: logger)
+                // The hub's own ingest client and role, as its configuration says.
+                if let credentials {
+                    try await manager.ensureHubClient(username: credentials.username, password: credentials.password)
+                }
+                gatewayCredentials = manager
+            }
             let api = try await APIEnvironment(database: db, alerting: alerting, ingestHealth: ingestHealth, ingestCounters: ingestCounters,
-                                             configuration: apiConfiguration)
+                                             gatewayCredentials: gatewayCredentials, configuration: apiConfiguration)
             let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
                 logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
             }

@@ -16,13 +16,18 @@ public final class Broker: Sendable {
         /// The broker's per-client queue limit for QoS 1/2 messages beyond those in flight (Mosquitto's default is
         /// 1,000, and it drops what does not fit).
         public var maxQueuedMessages = 1_000
+        /// Mosquitto's dynamic-security plugin instead of the above, with this admin user (name, password); every
+        /// other client must be created through the plugin.
+        public var dynamicSecurityAdmin: (username: String, password: String)?
 
         /// The defaults: no persistence, anonymous access, no ACL, Mosquitto's queue limit.
-        public init(persistence: Bool = false, users: [String: String] = [:], acl: String? = nil, maxQueuedMessages: Int = 1_000) {
+        public init(persistence: Bool = false, users: [String: String] = [:], acl: String? = nil, maxQueuedMessages: Int = 1_000,
+                    dynamicSecurityAdmin: (username: String, password: String)? = nil) {
             self.persistence = persistence
             self.users = users
             self.acl = acl
             self.maxQueuedMessages = maxQueuedMessages
+            self.dynamicSecurityAdmin = dynamicSecurityAdmin
         }
     }
 
@@ -45,7 +50,14 @@ public final class Broker: Sendable {
             "persistence_location \(directory.path)/",
         ]
         if geteuid() == 0 { lines.append("user root") }
-        if options.users.isEmpty {
+        if let admin = options.dynamicSecurityAdmin {
+            let configuration = directory.appendingPathComponent("dynamic-security.json").path
+            try run("/usr/bin/mosquitto_ctrl", ["dynsec", "init", configuration, admin.username, admin.password])
+            guard let plugin = dynamicSecurityPlugin else {
+                throw BrokerFailure(message: "Mosquitto's dynamic-security plugin is not installed", log: "")
+            }
+            lines += ["allow_anonymous false", "plugin \(plugin)", "plugin_opt_config_file \(configuration)"]
+        } else if options.users.isEmpty {
             lines.append("allow_anonymous true")
         } else {
             let passwordFile = directory.appendingPathComponent("passwords").path
@@ -164,13 +176,12 @@ public struct BrokerFailure: Error, CustomStringConvertible {
     public var description: String { "\(message)\n\(log)" }
 }
 
-/// Starts `executable` with every signal unblocked and at its default action, output to /dev/null.
+/// Starts `executable` with every signal unblocked and at its default action; its standard output and error go to
+/// `output`.
 ///
 /// Not Foundation's `Process`: its child inherits the test runner's blocked signals (SIGTERM, SIGINT, SIGHUP),
 /// and Mosquitto, which only unblocks what it inherited while it waits, would then never see the SIGTERM that
 /// stops it gracefully.
-/// Starts `executable` with default signal handling (a child of the test runner would otherwise inherit its blocked
-/// SIGTERM); its standard output and error go to `output`.
 public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String], output: String = "/dev/null") throws -> pid_t {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -285,3 +296,8 @@ public func withSilentListener<Value: Sendable>(_ body: (Int) async throws -> Va
     guard bound == 0, listen(socket, 8) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     return try await body(port)
 }
+
+/// Where Debian installs Mosquitto's dynamic-security plugin on this machine's architecture, if it does.
+let dynamicSecurityPlugin: String? = ["x86_64-linux-gnu", "aarch64-linux-gnu", "arm-linux-gnueabihf"]
+    .map { "/usr/lib/\($0)/mosquitto_dynamic_security.so" }
+    .first { FileManager.default.fileExists(atPath: $0) }

@@ -22,6 +22,8 @@ public struct GatewaySummary: Sendable, Hashable {
     public var statusIntervalSeconds: Int?
     public var resendAfterSeconds: Int?
     public var appliedConfigVersion: Int64?
+    /// When the hub last issued its MQTT credentials.
+    public var credentialsIssuedAt: Date?
 }
 
 /// A device's status when it changed.
@@ -107,7 +109,8 @@ extension AppDatabase {
                     outboxDropped: row["outboxDropped"], lastSeenAt: (row["lastSeenAt"] as Int64?).map(Date.init(millisecondsSince1970:)),
                     statusChangedAt: (row["statusChangedAt"] as Int64?).map(Date.init(millisecondsSince1970:)), deviceCount: row["deviceCount"],
                     configVersion: row["configVersion"], statusIntervalSeconds: row["statusIntervalSeconds"], resendAfterSeconds: row["resendAfterSeconds"],
-                    appliedConfigVersion: row["appliedConfigVersion"])
+                    appliedConfigVersion: row["appliedConfigVersion"],
+                    credentialsIssuedAt: (row["credentialsIssuedAt"] as Int64?).map(Date.init(millisecondsSince1970:)))
             }
         }
     }
@@ -132,6 +135,17 @@ extension AppDatabase {
             try Row.fetchOne(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE id = ?", arguments: [id]).map { row in
                 AlertHistoryEntry(id: row["id"], at: Date(millisecondsSince1970: row["at"]), actorID: row["actorID"], event: row["event"])
             }
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Makes a gateway known (before its agent first connects) and records that its credentials were issued now.
+    public func recordCredentialsIssued(gateway id: String, at time: Date) async throws {
+        let now = time.millisecondsSince1970
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO gateway (id) VALUES (?) ON CONFLICT(id) DO NOTHING", arguments: [id])
+            try db.execute(sql: "UPDATE gateway SET credentialsIssuedAt = ? WHERE id = ?", arguments: [now, id])
         }
     }
 }

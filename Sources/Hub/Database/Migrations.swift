@@ -265,6 +265,10 @@ enum Migrations {
             }
             try db.create(index: "gatewayStatusEvent_gateway", on: "gatewayStatusEvent", columns: ["gatewayID", "at"])
         }
+        migrator.registerMigration("v9: gateway credentials issued") { db in
+            // When the hub last issued the gateway's MQTT credentials (the broker keeps them; the hub keeps no password).
+            try db.alter(table: "gateway") { t in t.add(column: "credentialsIssuedAt", .integer) }
+        }
         return migrator
     }
 }

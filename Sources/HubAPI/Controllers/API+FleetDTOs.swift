@@ -172,10 +172,13 @@ extension DTO {
         var statusChangedAt: Date?
         var deviceCount: Int
         var configuration: Configuration
+        /// When the hub last issued its MQTT credentials.
+        var credentialsIssuedAt: Date?
         let position: Int64
 
         enum CodingKeys: String, CodingKey {
-            case id, online, version, wifiLinkQuality, outboxDepth, outboxDropped, lastSeenAt, statusChangedAt, deviceCount, configuration
+            case id, online, version, wifiLinkQuality, outboxDepth, outboxDropped, lastSeenAt, statusChangedAt, deviceCount, configuration,
+                 credentialsIssuedAt
         }
 
         init(_ gateway: GatewaySummary) {
@@ -191,6 +194,7 @@ extension DTO {
             configuration = Configuration(version: gateway.configVersion, statusIntervalSeconds: gateway.statusIntervalSeconds,
                                           resendAfterSeconds: gateway.resendAfterSeconds,
                                           applied: gateway.configVersion == 0 || gateway.appliedConfigVersion == gateway.configVersion)
+            credentialsIssuedAt = gateway.credentialsIssuedAt
             position = gateway.position
         }
     }
@@ -209,5 +213,15 @@ extension DTO {
                 if key == .statusIntervalSeconds { statusIntervalSeconds = value } else { resendAfterSeconds = value }
             }
         }
+    }
+}
+
+extension DTO {
+    /// A gateway's MQTT credentials, shown once: the hub does not keep the password.
+    struct IssuedCredentials: ResponseEncodable, Sendable {
+        var gatewayId: String
+        var username: String
+        var password: String
+        var issuedAt: Date
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hub
 import Hummingbird
+import MQTT
 import Telemetry
 import Vitals
 
@@ -24,6 +25,7 @@ struct FleetController {
         group.get("gateways/:gatewayId", use: showGateway)
         group.patch("gateways/:gatewayId", use: configureGateway)
         group.get("gateways/:gatewayId/status-history", use: gatewayHistory)
+        group.post("gateways/:gatewayId/credentials", use: issueCredentials)
     }
 
     /// The devices `session` may see, with what needs attention; 403 for patients.
@@ -192,6 +194,34 @@ struct FleetController {
         let page = try PageRequest(request)
         let events = try await api.database.gatewayStatusHistory(gateway: gateway.id, before: page.after, limit: page.limit + 1)
         return page.page(events, position: \.id, item: DTO.GatewayStatusEvent.init)
+    }
+
+    /// Issues the gateway's MQTT credentials (a gateway not yet known is registered): the password is in this
+    /// answer only. Issuing again rotates them: the old password stops working and its sessions are disconnected.
+    @Sendable func issueCredentials(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<DTO.IssuedCredentials> {
+        let session = try context.caller()
+        try Self.requireFleetRole(session)
+        let id = context.parameters.get("gatewayId") ?? ""
+        try Self.validateIdentifier(id, field: "gatewayId")
+        guard let credentials = api.gatewayCredentials else {
+            throw APIError(.serviceUnavailable, code: "not_configured",
+                           "credential management is not configured: start the hub with --dynsec-username and --dynsec-password-file")
+        }
+        let issued: GatewayCredentials.Issued
+        do {
+            issued = try await credentials.issue(gateway: id)
+        } catch let error as GatewayCredentials.Failure {
+            throw APIError(.badGateway, code: "broker_refused", error.description)
+        } catch let error as MQTTError {
+            throw APIError(.badGateway, code: "broker_unreachable", "the broker could not be reached to issue credentials: \(error)")
+        }
+        let now = api.now()
+        try await api.database.recordCredentialsIssued(gateway: id, at: now)
+        try await api.audit(session, "gateway.credentials", patients: [nil], request: request, context: context)
+        var headers = HTTPFields()
+        headers[.cacheControl] = "no-store"
+        return .init(status: .created, headers: headers, response: DTO.IssuedCredentials(
+            gatewayId: id, username: issued.username, password: issued.password, issuedAt: now))
     }
 
     /// Device and gateway ids travel in MQTT topics: one topic level of letters, digits, '.', '_' and '-'.

@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import MQTT
+import Telemetry
+
+/// Issues and rotates gateways' MQTT credentials through Mosquitto's dynamic-security plugin: one broker client
+/// per gateway (username = gateway id) with a role of its own that lets it publish only its own statuses and
+/// readings and subscribe only to its own acknowledgements and configuration.
+///
+/// The hub talks to the plugin over MQTT (`$CONTROL/dynamic-security/v1`) as a client with the plugin's admin role,
+/// so it needs no access to the broker's files or process. Passwords are random (24 bytes, base64url), returned
+/// once, and never stored by the hub; the broker keeps only its salted hash.
+public struct GatewayCredentials: Sendable {
+    /// The admin connection to the broker.
+    public let connection: MQTTConfiguration
+    public let topics: TopicTree
+    let logger: Logger
+    /// How long to wait for the plugin's answer.
+    let timeout: Duration
+
+    static let controlTopic = "$CONTROL/dynamic-security/v1"
+    static let responseTopic = "$CONTROL/dynamic-security/v1/response"
+
+    /// Credentials managed through the broker at `connection`, whose credentials must have the plugin's admin role.
+    public init(connection: MQTTConfiguration, topics: TopicTree = TopicTree(), timeout: Duration = .seconds(10), logger: Logger) {
+        self.connection = connection
+        self.topics = topics
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    /// A gateway's credentials as issued: shown once.
+    public struct Issued: Sendable, Hashable {
+        public var username: String
+        public var password: String
+    }
+
+    /// The plugin refused a command, or did not answer.
+    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        case refused(command: String, reason: String)
+        case noAnswer
+
+        public var description: String {
+            switch self {
+            case .refused(let command, let reason): "the broker's dynamic-security plugin refused \(command): \(reason)"
+            case .noAnswer: "the broker's dynamic-security plugin did not answer"
+            }
+        }
+    }
+
+    /// The role a gateway's client has: its own topics and nothing else.
+    func roleName(_ gateway: String) -> String { "silverwatch-gateway-\(gateway)" }
+
+    func acls(_ gateway: String) -> [[String: Any]] {
+        let send = [topics.topic(.gatewayStatus(gateway: gateway)), topics.topic(.readings(gateway: gateway, device: "+")),
+                    topics.topic(.deviceStatus(gateway: gateway, device: "+"))]
+        let receive = [topics.topic(.acknowledgements(gateway: gateway)), topics.topic(.configuration(gateway: gateway))]
+        return send.map { ["acltype": "publishClientSend", "topic": $0, "allow": true] }
+            + receive.map { ["acltype": "subscribePattern", "topic": $0, "allow": true] }
+            + receive.map { ["acltype": "publishClientReceive", "topic": $0, "allow": true] }
+    }
+
+    /// Issues credentials for `gateway`: creates its client and role on first use, otherwise sets a new password and
+    /// disconnects whoever is connected with the old one (the agent reconnects once it has the new password).
+    public func issue(gateway: String) async throws -> Issued {
+        guard TopicTree.isValidIdentifier(gateway) else { throw Failure.refused(command: "createClient", reason: "\"\(gateway)\" is not a gateway id") }
+        let password = Self.randomPassword()
+        return try await MQTTClient.withConnection(connection, logger: logger) { client in
+            let commands = Commands(client: client, timeout: timeout)
+            try await commands.subscribe()
+            // The role: created once; its ACLs set again each time so an older hub's ACLs are brought up to date.
+            _ = try await commands.run(["command": "createRole", "rolename": roleName(gateway)], allowing: "Role already exists")
+            for acl in acls(gateway) {
+                var command = acl
+                command["command"] = "addRoleACL"
+                command["rolename"] = roleName(gateway)
+                command["priority"] = 0
+                _ = try await commands.run(command, allowing: "ACL with this topic already exists")
+            }
+            let created = try await commands.run(
+                ["command": "createClient", "username": gateway, "password": password, "roles": [["rolename": roleName(gateway)]]],
+                allowing: "Client already exists")
+            if !created {
+                _ = try await commands.run(["command": "setClientPassword", "username": gateway, "password": password])
+                // Ends any session authenticated with the old password.
+                _ = try await commands.run(["command": "disableClient", "username": gateway])
+                _ = try await commands.run(["command": "enableClient", "username": gateway])
+            }
+            logger.info("gateway credentials issued", metadata: ["gateway": "\(gateway)", "rotated": "\(!created)"])
+            return Issued(username: gateway, password: password)
+        }
+    }
+
+    /// Makes sure the hub's own ingest client exists with `password` and a role that reads every gateway's statuses
+    /// and readings and writes acknowledgements and configuration (run at start-up: the hub's configuration is the
+    /// source of truth for its own credentials).
+    public func ensureHubClient(username: String, password: String) async throws {
+        let role = "silverwatch-hub"
+        try await MQTTClient.withConnection(connection, logger: logger) { client in
+            let commands = Commands(client: client, timeout: timeout)
+            try await commands.subscribe()
+            _ = try await commands.run(["command": "createRole", "rolename": role], allowing: "Role already exists")
+            var acls: [[String: Any]] = topics.hubSubscriptions.flatMap { filter in
+                [["acltype": "subscribePattern", "topic": filter, "allow": true], ["acltype": "publishClientReceive", "topic": filter, "allow": true]]
+            }
+            acls += [topics.topic(.acknowledgements(gateway: "+")), topics.topic(.configuration(gateway: "+"))].map {
+                ["acltype": "publishClientSend", "topic": $0, "allow": true]
+            }
+            for acl in acls {
+                var command = acl
+                command["command"] = "addRoleACL"
+                command["rolename"] = role
+                command["priority"] = 0
+                _ = try await commands.run(command, allowing: "ACL with this topic already exists")
+            }
+            let created = try await commands.run(["command": "createClient", "username": username, "password": password, "roles": [["rolename": role]]],
+                                                 allowing: "Client already exists")
+            if !created { _ = try await commands.run(["command": "setClientPassword", "username": username, "password": password]) }
+        }
+    }
+
+    static func randomPassword() -> String {
+        // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom on Linux).
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// One admin connection's commands, each sent and its answer awaited in turn.
+    private struct Commands {
+        let client: MQTTClient
+        let timeout: Duration
+
+        func subscribe() async throws {
+            try await client.subscribe(to: GatewayCredentials.responseTopic, qos: .atLeastOnce)
+        }
+
+        /// Runs `command`; true when it succeeded, false when it failed with the `allowing` error (an idempotent
+        /// step that was already done); throws on any other answer.
+        @discardableResult
+        func run(_ command: [String: Any], allowing tolerated: String? = nil) async throws -> Bool {
+            let correlation = UUID().uuidString
+            var body = command
+            body["correlationData"] = correlation
+            let payload = try JSONSerialization.data(withJSONObject: ["commands": [body]])
+            let name = command["command"] as? String ?? "?"
+            try await client.publish(topic: GatewayCredentials.controlTopic, payload: Array(payload), qos: .atLeastOnce)
+            // The answer's error text; "" for success.
+            let answer = try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask { [client] in
+                    for try await message in client.messages where message.topic == GatewayCredentials.responseTopic {
+                        guard let json = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+                              let responses = json["responses"] as? [[String: Any]] else { continue }
+                        if let response = responses.first(where: { $0["correlationData"] as? String == correlation }) {
+                            return response["error"] as? String ?? ""
+                        }
+                    }
+                    return nil
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            guard let error = answer else { throw Failure.noAnswer }
+            guard !error.isEmpty else { return true }
+            if let tolerated, error == tolerated { return false }
+            throw Failure.refused(command: name, reason: error)
+        }
+    }
+}
