@@ -10,7 +10,8 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     // Outermost, so it sees every response as sent, errors turned into their bodies included.
     router.add(middleware: HTTPMetricsMiddleware(metrics: api.metrics))
-    router.add(middleware: ErrorShapeMiddleware())
+    let routeTable = RouteTable()
+    router.add(middleware: ErrorShapeMiddleware(routes: routeTable))
     OperationsController(api: api).endpoints(router)
     router.get("api/openapi.yaml") { _, _ -> Response in
         var headers = HTTPFields()
@@ -27,6 +28,8 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     VitalsController(api: api).endpoints(signedIn)
     FleetController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
+    // The WebSocket's path answers a plain GET too (with 404 unless upgrading), so it is in the table as GET.
+    routeTable.set((router.routes + buildWebSocketRouter(api).routes).map { ($0.method.rawValue, $0.path.description) })
     return router
 }
 

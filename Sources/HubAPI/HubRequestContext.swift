@@ -78,3 +78,15 @@ extension APIError {
         }
     }
 }
+
+extension KeyedDecodingContainer {
+    /// An optional field that may be left out but not set to null: `decodeIfPresent` would take a null for "left
+    /// out", accepting a body the API's schema refuses.
+    func decodeUnlessAbsent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        guard try !decodeNil(forKey: key) else {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "\(key.stringValue) must not be null"))
+        }
+        return try decode(type, forKey: key)
+    }
+}

@@ -53,6 +53,22 @@ struct APIContractTests {
         }
     }
 
+    @Test func aMethodAPathIsNotServedForIs405WithAllowAndAnUnknownPathIs404() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let token = try await client.login("admin").access
+            let trace = try await client.call(.trace, "/api/v1/me", token: token)
+            #expect(trace.status == 405)
+            #expect(trace.headers[.allow] == "GET")
+            #expect(try await client.call(.delete, "/api/v1/alerts/12/acknowledge", token: token).headers[.allow] == "POST")
+            #expect(try await client.call(.patch, "/api/v1/patients/3/rules", token: token).headers[.allow] == "DELETE, GET, PUT")
+            #expect(try await client.call(.get, "/api/v1/nothing-here", token: token).status == 404)
+            #expect(try await client.call(.get, "/api/v1/live", token: token).status == 426)
+            // A boolean parameter is a boolean, not anything else.
+            #expect(try await client.call(.get, "/api/v1/patients/\(fixture.teamPatient)/care-team?history=4", token: token).errorField == "history")
+        }
+    }
+
     @Test func everyErrorHasTheOneBodyShape() async throws {
         let fixture = try await Fixture.make()
         try await fixture.run { client in
@@ -88,6 +104,8 @@ struct APIContractTests {
                 ("/api/v1/patients", #"{"displayName": "A", "yearOfBirth": 1850}"#, "yearOfBirth"),
                 ("/api/v1/patients", #"{"displayName": "A", "news2": {"spo2Scale": 3, "onOxygen": false}}"#, "news2.spo2Scale"),
                 ("/api/v1/patients", #"{"displayName": "A", "news2": {"spo2Scale": 1}}"#, "news2.onOxygen"),
+                ("/api/v1/patients", #"{"displayName": "A", "yearOfBirth": null}"#, "yearOfBirth"),
+                ("/api/v1/accounts", #"{"username": "ab1", "displayName": "A", "role": "admin", "title": null, "password": "a long enough secret"}"#, "title"),
                 ("/api/v1/accounts", #"{"username": "a b", "displayName": "A", "role": "admin", "password": "a long enough secret"}"#, "username"),
                 ("/api/v1/accounts", #"{"username": "ab1", "displayName": "A", "role": "nurse", "password": "a long enough secret"}"#, "role"),
                 ("/api/v1/accounts", #"{"username": "ab1", "displayName": "A", "role": "patient", "password": "a long enough secret"}"#, "patientId"),
@@ -102,6 +120,11 @@ struct APIContractTests {
             }
             let patch = try await client.call(.patch, "/api/v1/patients/\(fixture.teamPatient)", token: admin, body: #"{"conditions": [""]}"#)
             #expect(patch.errorField == "conditions")
+            // A field the schema does not let be null is refused as null, not taken for "left out".
+            let nulled = try await client.call(.patch, "/api/v1/patients/\(fixture.teamPatient)", token: admin, body: #"{"news2": {"onOxygen": null}}"#)
+            #expect(nulled.errorField == "news2.onOxygen")
+            let rules = try await client.call(.put, "/api/v1/patients/\(fixture.teamPatient)/rules", token: admin, body: "{}")
+            #expect(rules.errorField == "overrides")
             let limit = try await client.call(.get, "/api/v1/patients?limit=0", token: admin)
             #expect(limit.errorField == "limit")
         }

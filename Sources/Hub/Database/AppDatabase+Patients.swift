@@ -15,11 +15,13 @@ extension AppDatabase {
     }
 
     /// Adds a patient with their record and returns it.
-    public func createPatient(displayName: String, yearOfBirth: Int?, conditions: [String], spo2Scale: Int, onOxygen: Bool, at time: Date) async throws -> Patient {
+    public func createPatient(displayName: String, yearOfBirth: Int?, conditions: [String], spo2Scale: Int, onOxygen: Bool,
+                              consciousness: EarlyWarningScore.Consciousness? = nil, at time: Date) async throws -> Patient {
         try await writer.write { db in
             try db.execute(sql: """
-                INSERT INTO patient (displayName, yearOfBirth, conditions, spo2Scale, onOxygen, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [displayName, yearOfBirth, try Self.json(conditions), spo2Scale, onOxygen, time.millisecondsSince1970])
+                INSERT INTO patient (displayName, yearOfBirth, conditions, spo2Scale, onOxygen, consciousness, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [displayName, yearOfBirth, try Self.json(conditions), spo2Scale, onOxygen, consciousness?.rawValue,
+                                 time.millisecondsSince1970])
             return try Self.patient(db, id: db.lastInsertedRowID)
         }
     }

@@ -149,6 +149,12 @@ extension DTO {
 
     struct ResolveAlert: Decodable {
         var note: String?
+
+        enum CodingKeys: String, CodingKey { case note }
+
+        init(from decoder: any Decoder) throws {
+            note = try decoder.container(keyedBy: CodingKeys.self).decodeUnlessAbsent(String.self, forKey: .note)
+        }
     }
 
     struct SnoozeAlert: Decodable {

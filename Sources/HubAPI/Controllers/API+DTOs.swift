@@ -40,6 +40,18 @@ enum DTO {
         var title: String?
         var patientId: Int64?
         var password: String
+
+        enum CodingKeys: String, CodingKey { case username, displayName, role, title, patientId, password }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            username = try container.decode(String.self, forKey: .username)
+            displayName = try container.decode(String.self, forKey: .displayName)
+            role = try container.decode(Role.self, forKey: .role)
+            title = try container.decodeUnlessAbsent(String.self, forKey: .title)
+            patientId = try container.decodeUnlessAbsent(Int64.self, forKey: .patientId)
+            password = try container.decode(String.self, forKey: .password)
+        }
     }
 
     struct Login: Decodable {
@@ -94,7 +106,24 @@ enum DTO {
         var displayName: String
         var yearOfBirth: Int?
         var conditions: [String]?
-        var news2: Patient.News2?
+        var news2: News2?
+
+        /// Both figures required; consciousness may be left out or null (unknown).
+        struct News2: Decodable {
+            var spo2Scale: Int
+            var onOxygen: Bool
+            var consciousness: EarlyWarningScore.Consciousness?
+        }
+
+        enum CodingKeys: String, CodingKey { case displayName, yearOfBirth, conditions, news2 }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            displayName = try container.decode(String.self, forKey: .displayName)
+            yearOfBirth = try container.decodeUnlessAbsent(Int.self, forKey: .yearOfBirth)
+            conditions = try container.decodeUnlessAbsent([String].self, forKey: .conditions)
+            news2 = try container.decodeUnlessAbsent(News2.self, forKey: .news2)
+        }
     }
 
     /// A merge patch: absent fields stay as they are; `yearOfBirth: null` clears it.
@@ -109,8 +138,8 @@ enum DTO {
 
             init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                spo2Scale = try container.decodeIfPresent(Int.self, forKey: .spo2Scale)
-                onOxygen = try container.decodeIfPresent(Bool.self, forKey: .onOxygen)
+                spo2Scale = try container.decodeUnlessAbsent(Int.self, forKey: .spo2Scale)
+                onOxygen = try container.decodeUnlessAbsent(Bool.self, forKey: .onOxygen)
                 if container.contains(.consciousness) {
                     consciousness = .some(try container.decodeNil(forKey: .consciousness)
                         ? nil : try container.decode(EarlyWarningScore.Consciousness.self, forKey: .consciousness))
@@ -126,12 +155,12 @@ enum DTO {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+            displayName = try container.decodeUnlessAbsent(String.self, forKey: .displayName)
             if container.contains(.yearOfBirth) {
                 yearOfBirth = .some(try container.decodeNil(forKey: .yearOfBirth) ? nil : try container.decode(Int.self, forKey: .yearOfBirth))
             }
-            conditions = try container.decodeIfPresent([String].self, forKey: .conditions)
-            news2 = try container.decodeIfPresent(News2.self, forKey: .news2)
+            conditions = try container.decodeUnlessAbsent([String].self, forKey: .conditions)
+            news2 = try container.decodeUnlessAbsent(News2.self, forKey: .news2)
         }
     }
 

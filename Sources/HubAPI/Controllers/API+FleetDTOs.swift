@@ -121,7 +121,7 @@ extension DTO {
                 throw DecodingError.keyNotFound(CodingKeys.patientId, .init(codingPath: [], debugDescription: "patientId is required"))
             }
             patientId = try container.decodeNil(forKey: .patientId) ? nil : try container.decode(Int64.self, forKey: .patientId)
-            since = try container.decodeIfPresent(String.self, forKey: .since)
+            since = try container.decodeUnlessAbsent(String.self, forKey: .since)
         }
     }
 

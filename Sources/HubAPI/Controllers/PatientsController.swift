@@ -40,7 +40,7 @@ struct PatientsController {
         try Self.validate(yearOfBirth: body.yearOfBirth, conditions: body.conditions, spo2Scale: body.news2?.spo2Scale, now: api.now())
         let patient = try await api.database.createPatient(
             displayName: displayName, yearOfBirth: body.yearOfBirth, conditions: body.conditions ?? [], spo2Scale: body.news2?.spo2Scale ?? 1,
-            onOxygen: body.news2?.onOxygen ?? false, at: api.now())
+            onOxygen: body.news2?.onOxygen ?? false, consciousness: body.news2?.consciousness, at: api.now())
         try await api.alerting.patientChanged(patient, at: api.now())
         try await api.audit(session, "patient.create", patients: [patient.id], request: request, context: context)
         var headers = HTTPFields()
@@ -73,7 +73,7 @@ struct PatientsController {
         let session = try context.caller()
         let id = try request.id("patientId", context: context, of: "patient")
         _ = try await access.patient(id, .readCareTeam, session, request, context)
-        let history = request.uri.queryParameters["history"] == "true"
+        let history = try Query(request).choice("history", [("true", true), ("false", false)]) ?? false
         return DTO.CareTeam(patientId: id, members: try await api.database.careTeam(patientID: id, includingPast: history).map(DTO.CareTeamMember.init))
     }
 
@@ -114,6 +114,8 @@ struct PatientsController {
         let session = try context.caller()
         let id = try request.id("patientId", context: context, of: "patient")
         let body = Array(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        guard let document = try? JSONSerialization.jsonObject(with: Data(body)) else { throw APIError(.badRequest, code: "bad_request", "the body is not valid JSON") }
+        guard (document as? [String: Any])?["overrides"] is [Any] else { throw APIError.invalid("overrides", "overrides is required: an array of overrides") }
         do {
             _ = try RuleConfiguration.overrides(fromJSON: body)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 import Vitals
 
 /// Every error the API answers with, in one body shape:
@@ -64,11 +65,27 @@ public struct APIError: HTTPResponseError, Sendable {
 /// Turns every error that reaches the edge into the one body shape: Hummingbird's own errors (unknown route, body
 /// too large) and anything unexpected, which is logged and answered as a 500 without its details.
 struct ErrorShapeMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes served, to tell a path served for other methods (405, with `Allow`) from no such path (404).
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPError where error.status == .notFound && [nil, "NotFound"].contains(context.endpointPath) {
+            let allowed = routes.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { throw APIError(.notFound, code: "not_found", "there is no such resource") }
+            guard !allowed.contains(request.method.rawValue) else {
+                // Served for this method by the WebSocket router only: a WebSocket, reached by an upgrade request.
+                var refusal = APIError(.init(code: 426, reasonPhrase: "Upgrade Required"), code: "upgrade_required",
+                                       "this is a WebSocket: connect with a WebSocket upgrade request")
+                refusal.headers[.upgrade] = "websocket"
+                throw refusal
+            }
+            var refusal = APIError(.methodNotAllowed, code: "method_not_allowed", "\(request.method) is not served here; allowed: \(allowed.joined(separator: ", "))")
+            refusal.headers[.allow] = allowed.joined(separator: ", ")
+            throw refusal
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
@@ -93,5 +110,26 @@ struct ErrorShapeMiddleware<Context: RequestContext>: RouterMiddleware {
         case 429: "too_many_requests"
         default: "error"
         }
+    }
+}
+
+/// The method and path pattern of every route, filled once the router is built.
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(method: String, segments: [Substring])]>([])
+
+    func set(_ descriptions: [(method: String, path: String)]) {
+        routes.withLock { $0 = descriptions.map { ($0.method, $0.path.split(separator: "/")) } }
+    }
+
+    /// The methods served at `path`, sorted; empty when no route has this path.
+    func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        let matching = routes.withLock { routes in
+            routes.filter { route in
+                route.segments.count == segments.count
+                    && zip(route.segments, segments).allSatisfy { pattern, segment in pattern.hasPrefix("{") || pattern.hasPrefix(":") || pattern == segment }
+            }.map(\.method)
+        }
+        return Array(Set(matching)).sorted()
     }
 }
