@@ -19,6 +19,9 @@ public struct HubRequestContext: RequestContext, RemoteAddressRequestContext, We
         remoteAddress = source.channel.remoteAddress
     }
 
+    /// Responses in the API's JSON (times as ISO 8601 in UTC).
+    public var responseEncoder: JSONEncoder { APIJSON.encoder() }
+
     /// Request bodies are small JSON documents: anything larger is refused with 413.
     public var maxUploadSize: Int { 64 * 1024 }
 

@@ -92,6 +92,8 @@ extension HubCommand {
                 if !batches.isEmpty { stored += try await database.commit(batches, receivedAt: now).stored.count }
             }
             let seeded = ContinuousClock.now - seeding
+            // Steady state: the bulk load's write-ahead log checkpointed now, not during the first measurement.
+            try await database.checkpoint()
             let figures = try await database.storageFigures()
             print("seeded \(stored) readings of \(patients * 4) devices and \(patients) patients in \(seeded.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))));",
                   "database \(figures.bytes / 1_048_576) MB")
@@ -129,6 +131,8 @@ extension HubCommand {
                 for (name, path, target) in queries {
                     let check = try client.get(path, token: token)
                     guard check.status == 200 else { throw ValidationError("\(path) answered \(check.status): \(check.body.prefix(300))") }
+                    // Two seconds of warm-up, not counted: caches, the connection pool, the first audit commits.
+                    _ = client.measure(path: path, token: token, connections: connectionCounts.max() ?? 1, seconds: 2)
                     for connections in connectionCounts {
                         let result = client.measure(path: path, token: token, connections: connections, seconds: seconds)
                         print(String(format: "%@, %d connections: p50 %.2f ms, p99 %.2f ms, %.0f requests/s (%d requests, %d errors); target p99 < %.0f ms: %@",

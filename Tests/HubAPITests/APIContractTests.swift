@@ -171,3 +171,20 @@ struct APIContractTests {
         }
     }
 }
+
+@Suite("The API's JSON")
+struct APIJSONTests {
+    @Test func timesAreWrittenExactlyAsISO8601WouldWriteThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Double] = [0, -1, -86_400, -86_401, 951_782_400, 951_868_799, 4_102_444_800, 1_800_000_000.999, -2_208_988_800, 253_402_300_799]
+        let random = (0..<5_000).map { _ in Double.random(in: -2_208_988_800...4_102_444_800, using: &generator) }
+        let reference = JSONEncoder()
+        reference.dateEncodingStrategy = .iso8601
+        for seconds in edges + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            let expected = String(decoding: try reference.encode([date]), as: UTF8.self)
+            let actual = String(decoding: try APIJSON.encoder().encode([date]), as: UTF8.self)
+            #expect(actual == expected, "\(seconds)")
+        }
+    }
+}

@@ -137,3 +137,24 @@ struct AuditWriterTests {
         #expect(actions.count == 200)
     }
 }
+
+@Suite("Audit hash format")
+struct AuditHashFormatTests {
+    /// The chain's entries were hashed over JSONEncoder's bytes; the hand-written encoder must give the same ones, or
+    /// every entry written before would stop verifying.
+    @Test func theHandWrittenJSONIsJSONEncodersByteForByte() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = (0..<0x80).map { Character(Unicode.Scalar(UInt8($0))) } + ["é", "€", "😀", "\u{2028}", "\u{7F}", "\u{85}"]
+        var cases: [[String?]] = [[], [nil], ["", nil, "a/b", "\"quoted\"", "back\\slash", "GET /api/v1/patients/3"]]
+        for _ in 0..<2_000 {
+            cases.append((0..<Int.random(in: 1...8, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? nil : String((0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            })
+        }
+        for fields in cases {
+            var bytes: [UInt8] = []
+            AuditEntry.appendJSON(fields, to: &bytes)
+            #expect(bytes == Array(try JSONEncoder().encode(fields)), "\(fields)")
+        }
+    }
+}

@@ -98,3 +98,33 @@ struct VitalsAPITests {
         #expect(latest[fixture.otherPatient]?.first?.measuredAt == start.addingTimeInterval(3599))
     }
 }
+
+@Suite("Hand-written JSON")
+struct JSONWriterTests {
+    /// The overview's JSON is written by hand for speed; it must say what the Codable form says (the live feed sends
+    /// that one), whatever the strings, numbers and missing values.
+    @Test func theWrittenOverviewEqualsItsCodableForm() throws {
+        var generator = SystemRandomNumberGenerator()
+        let strings = ["Ada", "", "quote \" and \\ backslash", "new\nline\ttab", "control \u{01}", "é € 😀", "a/b"]
+        for round in 0..<200 {
+            let items = (0..<Int.random(in: 0...5, using: &generator)).map { index in
+                let readings = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+                    Reading(kind: VitalKind.allCases.randomElement(using: &generator)!, value: [97, 36.6, 0.25, 1e-7, 123456.5].randomElement(using: &generator)!,
+                            measuredAt: Date(timeIntervalSince1970: Double.random(in: 0...4e9, using: &generator).rounded()),
+                            source: Bool.random(using: &generator) ? ReadingSource(deviceID: strings.randomElement(using: &generator)!, sequence: UInt64.random(in: 0...UInt64(Int64.max), using: &generator)) : nil,
+                            deviceFlags: DeviceQualityFlags(rawValue: UInt16.random(in: 0...127, using: &generator)))
+                }
+                let patient = Hub.Patient(id: Int64(index + 1), displayName: strings.randomElement(using: &generator)!, yearOfBirth: nil, conditions: [],
+                                          spo2Scale: Int.random(in: 1...2, using: &generator), onOxygen: Bool.random(using: &generator), consciousness: nil,
+                                          createdAt: Date())
+                return DTO.LatestVitals(patient: patient, readings: readings, at: Date(timeIntervalSince1970: 4e9))
+            }
+            let page = Page(items: items, nextCursor: Bool.random(using: &generator) ? "YzE6NTA" : nil)
+            var json = JSONWriter()
+            page.write(&json)
+            let written = try JSONSerialization.jsonObject(with: Data(json.bytes)) as? NSDictionary
+            let coded = try JSONSerialization.jsonObject(with: APIJSON.encoder().encode(page)) as? NSDictionary
+            #expect(written != nil && written == coded, "round \(round): \(String(decoding: json.bytes, as: UTF8.self))")
+        }
+    }
+}

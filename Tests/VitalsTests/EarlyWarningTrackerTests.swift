@@ -315,3 +315,29 @@ struct NEWS2Patient {
         #expect(patient.alerting.earlyWarning.latest[.oxygenSaturation] == nil)
     }
 }
+
+@Suite struct EarlyWarningLatestScoreTests {
+    /// The score shown beside a patient's latest vitals is the one the alerting tracker would give for them.
+    @Test func scoringTheLatestReadingsAtOnceMatchesATrackerThatObservedThem() {
+        var generator = SystemRandomNumberGenerator()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let kinds: [(VitalKind, ClosedRange<Double>)] = [
+            (.oxygenSaturation, 82...100), (.heartRate, 35...150), (.pulseRate, 35...150), (.respiratoryRate, 6...30),
+            (.systolicBloodPressure, 80...230), (.bodyTemperature, 34.5...40), (.activity, 0...3),
+        ]
+        for round in 0..<300 {
+            let readings = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                let (kind, range) = kinds.randomElement(using: &generator)!
+                return Reading(kind: kind, value: Double.random(in: range, using: &generator).rounded(),
+                               measuredAt: start.addingTimeInterval(Double.random(in: 0...1800, using: &generator).rounded()),
+                               deviceFlags: Int.random(in: 0..<10, using: &generator) == 0 ? .questionable : [])
+            }
+            let settings = EarlyWarningSettings(scale: Bool.random(using: &generator) ? .scale1 : .scale2, onOxygen: Bool.random(using: &generator),
+                                                consciousness: Bool.random(using: &generator) ? .alert : nil)
+            let now = start.addingTimeInterval(Double.random(in: 1800...3600, using: &generator))
+            var tracker = EarlyWarningTracker(settings: settings)
+            for reading in readings.sorted(by: { $0.measuredAt < $1.measuredAt }) { _ = tracker.observe(reading) }
+            #expect(EarlyWarningTracker.score(of: readings, settings: settings, at: now) == tracker.score(at: now), "round \(round)")
+        }
+    }
+}

@@ -41,11 +41,43 @@ public struct AuditEntry: Sendable, Hashable {
             String(id), String(milliseconds), record.actorID.map(String.init), record.actorRole?.rawValue, record.action,
             record.patientID.map(String.init), record.resource, record.address,
         ]
-        var input = Data(previousHash.utf8)
+        var input = Array(previousHash.utf8)
         input.append(0x0A)
-        // Encoding an array of optional strings is deterministic: no keys to order, no floating point.
-        input.append((try? JSONEncoder().encode(fields)) ?? Data())
-        return sha256Hex(input)
+        appendJSON(fields, to: &input)
+        return sha256Hex(Data(input))
+    }
+
+    /// `fields` as JSONEncoder writes an array of optional strings, byte for byte (the chain's format was defined by
+    /// it): `null`, and strings with `"`, `\` and `/` escaped, `\b \f \n \r \t` for those controls and `\u00XX`
+    /// for the other ones below 0x20. Written by hand: an audited read appends an entry per patient, and
+    /// JSONEncoder was most of the cost of each.
+    static func appendJSON(_ fields: [String?], to bytes: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(UInt8(ascii: "["))
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let field else {
+                bytes += Array("null".utf8)
+                continue
+            }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in field.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "/"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "/")]
+                case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+                case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 }
 

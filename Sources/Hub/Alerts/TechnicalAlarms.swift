@@ -92,7 +92,7 @@ public final class TechnicalAlarms: Sendable {
         }
         return order.flatMap { device -> [AlertStateMachine.Action] in
             let readings = byDevice[device] ?? []
-            guard let first = readings.first else { return [] }
+            guard !readings.isEmpty else { return [] }
             let continuous = readings.contains { Self.continuousKinds.contains($0.kind) }
             return update(device, gatewayID: gatewayID(device), at: arrivedAt) { monitor in
                 if continuous { monitor.policy.staleAfter = policy.staleAfter }

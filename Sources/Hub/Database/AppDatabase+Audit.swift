@@ -11,18 +11,19 @@ extension AppDatabase {
 
     /// Appends within the caller's transaction: a change and its audit entry commit together or not at all.
     static func appendAudit(_ records: [AuditRecord], _ db: Database, at time: Date) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM auditEntry ORDER BY id DESC LIMIT 1"))
         var id: Int64 = last?["id"] ?? 0
         var previous: String = last?["hash"] ?? AuditEntry.genesisHash
         let at = time.millisecondsSince1970
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO auditEntry (id, at, actorID, actorRole, action, patientID, resource, address, previousHash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for record in records {
             id += 1
             let hash = AuditEntry.hash(id: id, at: at, record: record, previousHash: previous)
-            try db.execute(sql: """
-                INSERT INTO auditEntry (id, at, actorID, actorRole, action, patientID, resource, address, previousHash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, at, record.actorID, record.actorRole?.rawValue, record.action, record.patientID, record.resource,
-                                 record.address, previous, hash])
+            try insert.execute(arguments: [id, at, record.actorID, record.actorRole?.rawValue, record.action, record.patientID, record.resource,
+                                           record.address, previous, hash])
             previous = hash
         }
     }

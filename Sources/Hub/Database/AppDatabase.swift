@@ -36,3 +36,10 @@ extension AppDatabase {
         try await writer.write { try $0.execute(sql: "SELECT 1") }
     }
 }
+
+extension AppDatabase {
+    /// Moves the write-ahead log into the database file and empties it (after a bulk load, before measuring).
+    public func checkpoint() async throws {
+        try await writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+}

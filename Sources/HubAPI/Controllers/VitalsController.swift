@@ -19,7 +19,7 @@ struct VitalsController {
     }
 
     /// The latest vitals of every patient the caller may see, a page of patients at a time: a caregiver's overview.
-    @Sendable func latestForAll(_ request: Request, context: HubRequestContext) async throws -> Page<DTO.LatestVitals> {
+    @Sendable func latestForAll(_ request: Request, context: HubRequestContext) async throws -> Response {
         let session = try context.caller()
         guard session.account.role != .technician else { throw APIError.forbidden("technicians see devices and their status, not vitals") }
         let page = try PageRequest(request)
@@ -31,15 +31,17 @@ struct VitalsController {
             DTO.LatestVitals(patient: patient, readings: latest[patient.id] ?? [], at: now)
         }
         try await api.audit(session, "vitals.read", patients: shown.map(\.id), request: request, context: context)
-        return result
+        // Written directly: JSONEncoder was the largest part of this request's work (scripts/bench-api).
+        return JSONWriter.response { result.write(&$0) }
     }
 
-    @Sendable func latest(_ request: Request, context: HubRequestContext) async throws -> DTO.LatestVitals {
+    @Sendable func latest(_ request: Request, context: HubRequestContext) async throws -> Response {
         let session = try context.caller()
         let id = try request.id("patientId", context: context, of: "patient")
         let patient = try await access.patient(id, .readVitals, session, request, context)
         let latest = try await api.database.latestReadings(patientIDs: [id])
-        return DTO.LatestVitals(patient: patient, readings: latest[id] ?? [], at: api.now())
+        let vitals = DTO.LatestVitals(patient: patient, readings: latest[id] ?? [], at: api.now())
+        return JSONWriter.response { vitals.write(&$0) }
     }
 
     @Sendable func history(_ request: Request, context: HubRequestContext) async throws -> DTO.VitalHistory {
@@ -107,9 +109,7 @@ extension DTO {
             patientId = patient.id
             displayName = patient.displayName
             vitals = readings.map(Reading.init)
-            var tracker = EarlyWarningTracker(settings: patient.earlyWarningSettings)
-            for reading in readings.sorted(by: { $0.measuredAt < $1.measuredAt }) { _ = tracker.observe(reading) }
-            news2 = News2(tracker.score(at: time))
+            news2 = News2(EarlyWarningTracker.score(of: readings, settings: patient.earlyWarningSettings, at: time))
         }
     }
 

@@ -58,8 +58,7 @@ struct LiveController {
 
     private func session(_ clientMessages: AsyncStream<String>, _ outbound: WebSocketOutboundWriter, _ request: Request,
                          _ context: HubRequestContext) async throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = APIJSON.encoder()
         func send(_ message: any Encodable) async throws {
             try await outbound.write(.text(String(decoding: try encoder.encode(message), as: UTF8.self)))
         }

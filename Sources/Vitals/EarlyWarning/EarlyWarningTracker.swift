@@ -136,6 +136,17 @@ public struct EarlyWarningTracker: Sendable, Hashable {
         evaluation(at: time).score
     }
 
+    /// The score a tracker with `settings` that had observed `readings` would give at `time`, without following
+    /// its bands reading by reading: for showing a patient's NEWS2 from their latest readings.
+    public static func score(of readings: [Reading], settings: EarlyWarningSettings, at time: Date) -> EarlyWarningScore {
+        var tracker = EarlyWarningTracker(settings: settings)
+        for reading in readings where freshness(of: reading.kind) != nil && reading.isUsable {
+            if let last = tracker.latest[reading.kind], reading.measuredAt <= last.measuredAt { continue }
+            tracker.latest[reading.kind] = reading
+        }
+        return tracker.score(at: time)
+    }
+
     /// While an alert's band is held, the next time a ``tick(now:)`` may change something: a reading going stale
     /// or a band's clearing time ending.
     public var nextDeadline: Date? {
