@@ -26,6 +26,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     PatientsController(api: api).endpoints(signedIn)
     AlertsController(api: api).endpoints(signedIn)
     VitalsController(api: api).endpoints(signedIn)
+    FHIRController(api: api).endpoints(signedIn)
     FleetController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
     // The WebSocket's path answers a plain GET too (with 404 unless upgrading), so it is in the table as GET.

@@ -59,6 +59,7 @@ struct AccessTests {
               allowed: [.admin, .caregiver]),
         .init(method: .delete, path: "/api/v1/patients/{patient}/rules", allowed: [.admin, .caregiver]),
         .init(method: .get, path: "/api/v1/vitals/latest", allowed: clinical),
+        .init(method: .get, path: "/api/v1/patients/{patient}/fhir", allowed: clinical),
         .init(method: .get, path: "/api/v1/patients/{patient}/vitals/latest", allowed: clinical),
         .init(method: .get, path: "/api/v1/patients/{patient}/vitals/spo2/history", allowed: clinical),
         // `{alert}` is a device alert of the caregiver's patient: a technician's too.

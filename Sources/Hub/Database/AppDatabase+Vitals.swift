@@ -184,3 +184,32 @@ extension AppDatabase {
         return VitalHistory(bucket: .milliseconds(width), sourceResolutionSeconds: resolution, buckets: buckets)
     }
 }
+
+/// A stored reading with what an export needs: the device's own id and the hub's number for it.
+public struct ExportedReading: Sendable, Hashable {
+    public var reading: Reading
+    public var deviceNumber: Int64
+}
+
+extension AppDatabase {
+    /// A patient's usable readings measured in [`start`, `end`), in measurement order, after `cursor` (the last
+    /// reading's time, device number and sequence number), at most `limit`.
+    public func exportReadings(patientID: Int64, from start: Date, to end: Date, after cursor: (Int64, Int64, Int64)?, limit: Int) async throws -> [ExportedReading] {
+        let (time, device, seq) = cursor ?? (Int64.min, Int64.min, Int64.min)
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.deviceID, d.externalID, r.seq, r.kind, r.value, r.measuredAt, r.flags FROM reading r JOIN device d ON d.id = r.deviceID
+                WHERE r.patientID = ? AND r.measuredAt >= ? AND r.measuredAt < ? AND \(ReadingSummaries.usableSQL)
+                  AND (r.measuredAt, r.deviceID, r.seq) > (?, ?, ?)
+                ORDER BY r.measuredAt, r.deviceID, r.seq LIMIT ?
+                """, arguments: [patientID, start.millisecondsSince1970, end.millisecondsSince1970, time, device, seq, limit]).compactMap { row in
+                guard let kind = VitalKind(storageCode: row["kind"]) else { return nil }
+                return ExportedReading(
+                    reading: Reading(kind: kind, value: row["value"], measuredAt: Date(millisecondsSince1970: row["measuredAt"]),
+                                     source: ReadingSource(deviceID: row["externalID"], sequence: UInt64(clamping: row["seq"] as Int64)),
+                                     deviceFlags: DeviceQualityFlags(rawValue: UInt16(clamping: row["flags"] as Int))),
+                    deviceNumber: row["deviceID"])
+            }
+        }
+    }
+}

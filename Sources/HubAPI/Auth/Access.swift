@@ -14,6 +14,7 @@ struct Access: Sendable {
         case readCareTeam = "careTeam.read"
         case readRules = "rules.read"
         case readVitals = "vitals.read"
+        case exportFHIR = "fhir.export"
         case changeRules = "rules.change"
     }
 

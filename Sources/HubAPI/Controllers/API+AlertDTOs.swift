@@ -25,7 +25,10 @@ extension DTO {
     struct Reading: Encodable, Sendable {
         var kind: String
         var value: Double
+        /// UCUM, e.g. `/min`, `Cel`, `mm[Hg]`.
         var unit: String
+        /// What a person reads, e.g. `bpm`, `°C`, `mmHg`.
+        var unitSymbol: String
         var measuredAt: Date
         var deviceId: String?
         var sequence: UInt64?
@@ -35,7 +38,8 @@ extension DTO {
         init(_ reading: Vitals.Reading) {
             kind = reading.kind.rawValue
             value = reading.value
-            unit = reading.kind.unit.symbol
+            unit = reading.kind.unit.ucum
+            unitSymbol = reading.kind.unit.symbol
             measuredAt = reading.measuredAt
             deviceId = reading.source?.deviceID
             sequence = reading.source?.sequence
@@ -61,7 +65,7 @@ extension DTO {
             summary = evidence.summary
             priority = evidence.priority
             vital = evidence.vital?.rawValue
-            unit = evidence.vital?.unit.symbol
+            unit = evidence.vital?.unit.ucum
             limit = evidence.limit
             since = evidence.since
             readings = evidence.readings.map(Reading.init)

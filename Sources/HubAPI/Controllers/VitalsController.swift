@@ -135,7 +135,7 @@ extension DTO {
         init(patientId: Int64, kind: VitalKind, from: Date, to: Date, history: Hub.VitalHistory) {
             self.patientId = patientId
             self.kind = kind.rawValue
-            unit = kind.unit.symbol
+            unit = kind.unit.ucum
             self.from = from
             self.to = to
             bucketSeconds = Double(history.bucket.components.seconds) + Double(history.bucket.components.attoseconds) / 1e18

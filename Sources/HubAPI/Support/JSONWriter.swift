@@ -117,6 +117,7 @@ extension DTO.Reading {
             json.member("kind", kind)
             json.member("value", value)
             json.member("unit", unit)
+            json.member("unitSymbol", unitSymbol)
             json.member("measuredAt", measuredAt)
             json.member("deviceId", deviceId)
             json.member("sequence", sequence)
