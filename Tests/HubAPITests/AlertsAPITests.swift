@@ -206,6 +206,7 @@ struct AlertsAPITests {
                 (#"{"latchingPriorities": [], "escalationDelaySeconds": {"high": 60}, "highestTier": 2, "longestSnoozeSeconds": {}}"#, "latchingPriorities"),
                 (#"{"latchingPriorities": ["high"], "escalationDelaySeconds": {"high": 60, "urgent": 60}, "highestTier": 2, "longestSnoozeSeconds": {}}"#, "escalationDelaySeconds.urgent"),
                 (#"{"latchingPriorities": ["high"], "escalationDelaySeconds": {"high": 60}, "highestTier": 9, "longestSnoozeSeconds": {}}"#, "highestTier"),
+                (#"{"latchingPriorities": ["high"], "escalationDelaySeconds": {"high": 60}, "highestTier": 2, "longestSnoozeSeconds": {}}"#, "longestSnoozeSeconds.high"),
             ] {
                 let refused = try await client.call(.put, "/api/v1/alert-policy", token: admin, body: body)
                 #expect(refused.status == 422)

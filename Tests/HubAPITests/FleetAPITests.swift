@@ -68,6 +68,11 @@ struct FleetAPITests {
             let rewrite = try await client.call(.put, path, token: technician, body: #"{"patientId": \#(fixture.teamPatient), "since": "2027-01-15T06:00:00Z"}"#)
             #expect(rewrite.status == 409)
             #expect(try await client.call(.put, path, token: technician, body: #"{"patientId": 999}"#).errorField == "patientId")
+            // Nor inside an assignment that has ended: ending it, then assigning from before its end, is refused.
+            fixture.clock.advance(.seconds(120))
+            #expect(try await client.call(.put, path, token: technician, body: #"{"patientId": null}"#).status == 200)
+            let inside = try await client.call(.put, path, token: technician, body: #"{"patientId": \#(fixture.teamPatient), "since": "\#(APIJSON.iso8601(fixture.clock.now().addingTimeInterval(-300)))"}"#)
+            #expect(inside.status == 409)
             #expect(try await client.call(.put, path, token: technician, body: #"{"patientId": null, "since": "2030-01-01T00:00:00Z"}"#).errorField == "since")
             // The change is in the audit log, for both patients.
             let entries = try await fixture.database.auditEntries(AuditFilter(action: "device.assign"), before: nil, limit: 10)

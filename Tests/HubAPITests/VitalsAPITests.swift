@@ -70,6 +70,11 @@ struct VitalsAPITests {
             #expect(finePoints.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == 7200)
             #expect(finePoints.first?["min"] as? Double == 90)
             #expect(finePoints.first?["max"] as? Double == 93)
+            // A start off the buckets' grid still gives at most `points` buckets.
+            let offGrid = "/api/v1/patients/\(fixture.teamPatient)/vitals/spo2/history?from=\(ISO8601DateFormatter().string(from: start.addingTimeInterval(30)))&to=\(ISO8601DateFormatter().string(from: start.addingTimeInterval(30 + 500 * 60)))&points=500"
+            let skewed = try await client.call(.get, offGrid, token: nurse)
+            #expect(((skewed["points"] as? [Any])?.count ?? 501) <= 500)
+            #expect(skewed["bucketSeconds"] as? Double == 61)
             for (query, field) in [("&points=0", "points"), ("&points=many", "points")] {
                 #expect(try await client.call(.get, path + query, token: nurse).errorField == field)
             }

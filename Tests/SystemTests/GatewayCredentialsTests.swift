@@ -74,6 +74,11 @@ import Testing
             // The hub's own client, as the hub makes it at start-up: reads every gateway, writes acknowledgements.
             try await credentials.ensureHubClient(username: "silverwatch-hub", password: "hub password")
             try await credentials.ensureHubClient(username: "silverwatch-hub", password: "hub password")
+            // Neither the hub's client nor the broker's admin can be taken over by naming it as a gateway.
+            for name in ["silverwatch-hub", Self.admin.username] {
+                await #expect(throws: GatewayCredentials.Failure.notAGateway(name)) { try await credentials.issue(gateway: name) }
+            }
+            try await MQTTClient.withConnection(connection(broker.port, Self.admin.username, Self.admin.password), logger: logger) { _ in }
             try await MQTTClient.withConnection(connection(broker.port, "silverwatch-hub", "hub password"), logger: logger) { client in
                 try await client.subscribe(topics.hubSubscriptions.map { ($0, QoS.atLeastOnce) })
                 try await client.publish(topic: topics.topic(.acknowledgements(gateway: "gw-7")), payload: Array("{}".utf8), qos: .atLeastOnce)

@@ -130,3 +130,27 @@ import Vitals
         #expect(!alerting.openAlerts.contains { $0.cause == cause })
     }
 }
+
+@Suite struct AlertPolicyChangeTests {
+    /// A changed policy governs the next alert of a cause that has alerted before, not only causes that never did.
+    @Test func aCauseThatAlertedBeforeRaisesItsNextAlertUnderTheNewPolicy() {
+        var alerting = PatientAlerting(rules: .adultHomeDefaults, policy: AlertPolicy(latchingPriorities: [], escalationDelay: [.high: .seconds(120)]))
+        func feed(_ value: Double, from start: Double, seconds: Int) -> [AlertStateMachine.Action] {
+            (0..<seconds).flatMap { alerting.ingest(Reading(kind: .oxygenSaturation, value: value, measuredAt: at(start + Double($0)))) }
+        }
+        func raisedSpO2(_ actions: [AlertStateMachine.Action]) -> Alert? {
+            actions.compactMap { if case .raise(let alert) = $0, alert.cause == .rule(id: "spo2-low") { alert } else { nil } }.last
+        }
+        let first = raisedSpO2(feed(84, from: 0, seconds: 90))
+        #expect(first.map { $0.nextEscalationAt?.timeIntervalSince($0.raisedAt) } == 120)
+        _ = feed(97, from: 90, seconds: 600)
+        #expect(!alerting.openAlerts.contains { $0.cause == .rule(id: "spo2-low") }, "the non-latching alert closed once SpO2 recovered")
+        let newPolicy = AlertPolicy(latchingPriorities: [.high], escalationDelay: [.high: .seconds(30)])
+        alerting.policy = newPolicy
+        _ = feed(84, from: 700, seconds: 90)
+        #expect(alerting.machines[.rule(id: "spo2-low")]?.policy == newPolicy)
+        let second = alerting.openAlerts.first { $0.cause == .rule(id: "spo2-low") }
+        #expect(second?.priority == .high)
+        #expect(second?.isLatching == true, "high priority latches under the new policy")
+    }
+}

@@ -204,8 +204,12 @@ public final class Alerting: Sendable {
     public func setPolicy(_ document: AlertPolicyDocument) async throws {
         let policy = try document.validated()
         try await database.setAlertPolicy(document)
-        book.setPolicy(policy)
-        technical.setAlertPolicy(policy)
+        // In the writer's turn: an evaluation in flight must not adopt states built with the old policy after this.
+        let (book, technical) = (book, technical)
+        try await database.writer.write { _ in
+            book.setPolicy(policy)
+            technical.setAlertPolicy(policy)
+        }
     }
 }
 
@@ -271,6 +275,9 @@ public struct AlertPolicyDocument: Codable, Sendable, Hashable {
         }
         guard (0...5).contains(highestTier) else { throw AlertPolicyError(field: "highestTier", message: "must be from 0 to 5") }
         let snooze = try priorities(longestSnoozeSeconds, field: "longestSnoozeSeconds", range: 60...86_400)
+        guard let highSnooze = snooze[.high], highSnooze <= .seconds(3600) else {
+            throw AlertPolicyError(field: "longestSnoozeSeconds.high", message: "high-priority alerts may be snoozed for at most 3600 seconds, and a limit is required")
+        }
         return AlertPolicy(latchingPriorities: Set(latchingPriorities), escalationDelay: escalation, highestTier: highestTier, longestSnooze: snooze)
     }
 

@@ -151,6 +151,7 @@ public final class TechnicalAlarms: Sendable {
             for change in observe(&device.monitor) {
                 let cause = AlertCause.technical(change.condition, deviceID: deviceID)
                 var machine = device.machines[change.condition] ?? AlertStateMachine(cause: cause, policy: alertPolicy)
+                if machine.alert == nil { machine.policy = alertPolicy }
                 let action = machine.conditionChanged(to: change.status, evidence: change.evidence, at: change.at)
                 device.machines[change.condition] = machine
                 if action != .none { actions.append(action) }

@@ -39,11 +39,14 @@ public struct GatewayCredentials: Sendable {
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         case refused(command: String, reason: String)
         case noAnswer
+        /// The broker has a client of that name that is not a gateway's (the hub's own, an admin): never touched.
+        case notAGateway(String)
 
         public var description: String {
             switch self {
             case .refused(let command, let reason): "the broker's dynamic-security plugin refused \(command): \(reason)"
             case .noAnswer: "the broker's dynamic-security plugin did not answer"
+            case .notAGateway(let name): "the broker's client \"\(name)\" is not a gateway's; its credentials are not the hub's to issue"
             }
         }
     }
@@ -68,6 +71,9 @@ public struct GatewayCredentials: Sendable {
         return try await MQTTClient.withConnection(connection, logger: logger) { client in
             let commands = Commands(client: client, timeout: timeout)
             try await commands.subscribe()
+            // An existing client is rotated only when it is this gateway's, with no role but the gateway's own: the
+            // hub's own client or the broker's admin must never be taken over through a gateway id.
+            if let roles = try await commands.roles(of: gateway), roles != [roleName(gateway)] { throw Failure.notAGateway(gateway) }
             // The role: created once; its ACLs set again each time so an older hub's ACLs are brought up to date.
             _ = try await commands.run(["command": "createRole", "rolename": roleName(gateway)], allowing: "Role already exists")
             for acl in acls(gateway) {
@@ -136,24 +142,42 @@ public struct GatewayCredentials: Sendable {
             try await client.subscribe(to: GatewayCredentials.responseTopic, qos: .atLeastOnce)
         }
 
+        /// The role names of client `username`, or nil when the broker has no such client.
+        func roles(of username: String) async throws -> [String]? {
+            let (error, data) = try await answer(["command": "getClient", "username": username])
+            if error == "Client not found" { return nil }
+            if let error, !error.isEmpty { throw Failure.refused(command: "getClient", reason: error) }
+            guard let json = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any],
+                  let client = json["client"] as? [String: Any] else { throw Failure.noAnswer }
+            return ((client["roles"] as? [[String: Any]]) ?? []).compactMap { $0["rolename"] as? String }.sorted()
+        }
+
         /// Runs `command`; true when it succeeded, false when it failed with the `allowing` error (an idempotent
         /// step that was already done); throws on any other answer.
         @discardableResult
         func run(_ command: [String: Any], allowing tolerated: String? = nil) async throws -> Bool {
+            let name = command["command"] as? String ?? "?"
+            let (answer, _) = try await answer(command)
+            guard let error = answer else { return true }
+            if let tolerated, error == tolerated { return false }
+            throw Failure.refused(command: name, reason: error)
+        }
+
+        /// Sends `command` and waits for its answer: the error text (nil for success) and the `data` as JSON text.
+        func answer(_ command: [String: Any]) async throws -> (error: String?, data: String) {
             let correlation = UUID().uuidString
             var body = command
             body["correlationData"] = correlation
             let payload = try JSONSerialization.data(withJSONObject: ["commands": [body]])
-            let name = command["command"] as? String ?? "?"
             try await client.publish(topic: GatewayCredentials.controlTopic, payload: Array(payload), qos: .atLeastOnce)
-            // The answer's error text; "" for success.
-            let answer = try await withThrowingTaskGroup(of: String?.self) { group in
+            let answer = try await withThrowingTaskGroup(of: (String?, String)?.self) { group in
                 group.addTask { [client] in
                     for try await message in client.messages where message.topic == GatewayCredentials.responseTopic {
                         guard let json = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
                               let responses = json["responses"] as? [[String: Any]] else { continue }
                         if let response = responses.first(where: { $0["correlationData"] as? String == correlation }) {
-                            return response["error"] as? String ?? ""
+                            let data = (response["data"]).flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map { String(decoding: $0, as: UTF8.self) }
+                            return (response["error"] as? String, data ?? "{}")
                         }
                     }
                     return nil
@@ -166,10 +190,8 @@ public struct GatewayCredentials: Sendable {
                 group.cancelAll()
                 return first
             }
-            guard let error = answer else { throw Failure.noAnswer }
-            guard !error.isEmpty else { return true }
-            if let tolerated, error == tolerated { return false }
-            throw Failure.refused(command: name, reason: error)
+            guard let answer else { throw Failure.noAnswer }
+            return (answer.0, answer.1)
         }
     }
 }

@@ -82,7 +82,9 @@ extension AppDatabase {
             if let patientID, try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE id = ?", arguments: [patientID]) == nil {
                 throw RegistryError.unknownPatient(patientID)
             }
-            if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(since) FROM deviceAssignment WHERE deviceID = ?", arguments: [deviceID]), latest > since {
+            // Nothing before the latest assignment's start, or its end: who a past reading belonged to is not rewritten.
+            if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(COALESCE(until, since)) FROM deviceAssignment WHERE deviceID = ?", arguments: [deviceID]),
+               latest > since {
                 throw RegistryError.assignmentBeforeCurrent(device: externalID)
             }
             try db.execute(sql: "UPDATE deviceAssignment SET until = ? WHERE deviceID = ? AND until IS NULL", arguments: [since, deviceID])

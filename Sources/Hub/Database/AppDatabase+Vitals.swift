@@ -156,7 +156,13 @@ extension AppDatabase {
         let wanted = max(1, (to - from + Int64(points) - 1) / Int64(max(1, points)))
         let resolution = ReadingSummaries.resolutions.last { Int64($0) * 1000 * 2 <= wanted } ?? 0
         let unit = resolution > 0 ? Int64(resolution) * 1000 : 1000
-        let width = max(unit, (wanted + unit - 1) / unit * unit)
+        var width = max(unit, (wanted + unit - 1) / unit * unit)
+        // Buckets start at multiples of the width, so the aligned span can need one more: widen until it fits.
+        func bucketCount(_ width: Int64) -> Int64 {
+            let first = from - ((from % width) + width) % width
+            return (to - first + width - 1) / width
+        }
+        while bucketCount(width) > Int64(max(1, points)) { width += unit }
         let sql = resolution > 0
             ? """
                 SELECT bucketStart - (bucketStart % \(width)) AS start, SUM(count) AS count, SUM(total) AS total, MIN(minimum) AS minimum,

@@ -210,6 +210,8 @@ struct FleetController {
         let issued: GatewayCredentials.Issued
         do {
             issued = try await credentials.issue(gateway: id)
+        } catch GatewayCredentials.Failure.notAGateway(let name) {
+            throw APIError.conflict("the broker's client \"\(name)\" is not a gateway's: its credentials are not issued here", field: "gatewayId")
         } catch let error as GatewayCredentials.Failure {
             throw APIError(.badGateway, code: "broker_refused", error.description)
         } catch let error as MQTTError {

@@ -41,7 +41,8 @@ struct LiveController {
     }
 
     private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request, _ context: HubRequestContext) async throws {
-        let (clientMessages, received) = AsyncStream.makeStream(of: String.self)
+        // Only `hello` is read; what the client sends later is dropped, never queued.
+        let (clientMessages, received) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Everything the client sends after `hello` is ignored; the stream ends when the client goes.
@@ -124,11 +125,17 @@ struct LiveController {
                     try await api.audit(session, "live.subscribe", patients: added.sorted(), request: request, context: context)
                 }
             }
+            // Alert changes are read from the database after the last one sent, not taken from the batch: a slow
+            // client whose stream dropped batches, or a change stored between the replay and the subscription,
+            // still gets every one, in order.
+            // (One indexed query per poll, usually empty.)
+            for change in try await api.database.alertChanges(after: lastAlertEvent, limit: Self.replayLimit) {
+                guard case .alert(let eventID, _, _, _, _) = change else { continue }
+                lastAlertEvent = eventID
+                try await push(change, visibility, send)
+            }
             for change in batch {
-                if case .alert(let eventID, _, _, _, _) = change {
-                    guard eventID > lastAlertEvent else { continue }
-                    lastAlertEvent = eventID
-                }
+                if case .alert = change { continue }
                 try await push(change, visibility, send)
             }
         }

@@ -34,13 +34,10 @@ final class LiveFeed: Sendable {
     func subscribe() -> (id: UUID, changes: AsyncStream<[LiveChange]>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: [LiveChange].self, bufferingPolicy: .bufferingNewest(400))
-        let startPolling = state.withLock { state -> Bool in
+        state.withLock { state in
             state.subscribers[id] = continuation
-            return state.poller == nil
-        }
-        if startPolling {
-            let task = Task { [self] in await poll() }
-            state.withLock { $0.poller = task }
+            // Started under the lock: two first subscribers at once must not start two pollers.
+            if state.poller == nil { state.poller = Task { [self] in await poll() } }
         }
         return (id, stream)
     }

@@ -142,6 +142,8 @@ public struct PatientAlerting: Sendable {
         _ status: ConditionStatus, evidence: AlertEvidence?, at time: Date, to cause: AlertCause
     ) -> AlertStateMachine.Action {
         var machine = machines[cause] ?? AlertStateMachine(cause: cause, policy: policy)
+        // A machine whose alert closed raises its next one under the policy in force now.
+        if machine.alert == nil { machine.policy = policy }
         let action = machine.conditionChanged(to: status, evidence: evidence, at: time)
         machines[cause] = machine
         return action
