@@ -85,8 +85,8 @@ import Vitals
         let alert = try #require(try await db.openAlerts()[patient]?.first)
         #expect(alert.escalationTier == 1)
         #expect(book.nextDeadline == at(300), "the book adopted the escalated state")
-        let history = try await db.alertHistory(alertID: 1)
-        #expect(history.map(\.at) == [at(61), at(180)].map(\.millisecondsSince1970))
+        let history = try await db.alertEvents(alertID: 1)
+        #expect(history.map(\.at.millisecondsSince1970) == [at(61), at(180)].map(\.millisecondsSince1970))
         #expect(history.first?.event.contains("raised") == true)
         #expect(history.last?.event.contains("escalated") == true)
     }

@@ -75,7 +75,15 @@ public final class Alerting: Sendable {
                 logger.error("patient's rule overrides are invalid; using the defaults", metadata: ["patient": "\(patientID)", "error": "\(error)"])
             }
         }
-        let policy = try await database.alertPolicy()?.policy ?? .standard
+        var policy = AlertPolicy.standard
+        if let stored = try await database.alertPolicy() {
+            do {
+                policy = try stored.validated()
+            } catch {
+                logger.error("the stored escalation policy is not valid (any more); using the standard one until an admin sets one",
+                             metadata: ["error": "\(error)"])
+            }
+        }
         let alerting = Alerting(database: database, rules: rules, policy: policy, earlyWarningSettings: try await database.earlyWarningSettings())
         for (patientID, open) in try await database.openAlerts() { alerting.book.restore(patientID: patientID, openAlerts: open) }
         alerting.technical.restore(try await database.openTechnicalAlerts(), gatewayOf: try await database.deviceGateways(), now: now)
@@ -114,13 +122,7 @@ public final class Alerting: Sendable {
                 technical.adopt(machine, deviceID: deviceID, condition: condition)
             } else {
                 guard let patientID else { throw AlertTransitionError.noOpenAlert }
-                let evaluation = try book.perform(patientID: patientID, cause: cause, apply)
-                try db.inTransaction {
-                    try AppDatabase.store(evaluation.actions.map { (Optional($0.patientID), $0.action) }, db, at: now, findingByCauseOnly: false,
-                                          actorID: actor.accountID)
-                    return .commit
-                }
-                book.adopt(evaluation)
+                try AppDatabase.commit(book, db, at: now, actorID: actor.accountID) { try book.perform(patientID: patientID, cause: cause, apply) }
             }
             return try AppDatabase.alertRecord(db, id: id)
         }
@@ -163,40 +165,37 @@ public final class Alerting: Sendable {
         let (rules, book) = (rules, book)
         try await database.writer.writeWithoutTransaction { db in
             let previous = rules.overrides(for: patientID)
-            var evaluation: AlertBook.Evaluation?
             do {
-                try db.inTransaction {
+                try AppDatabase.commit(book, db, at: time.millisecondsSince1970, alongside: { db in
                     try db.execute(sql: "UPDATE patient SET ruleOverrides = ? WHERE id = ?",
                                    arguments: [json.map { String(decoding: $0, as: UTF8.self) }, patientID])
                     guard db.changesCount > 0 else { throw AccountError.patientNotFound(patientID) }
                     try rules.setOverrides(overrides, for: patientID)
-                    let evaluated = book.settingsChanged(patientID: patientID, at: time)
-                    try AppDatabase.store(evaluated.actions, db, at: time.millisecondsSince1970)
-                    evaluation = evaluated
-                    return .commit
-                }
+                }, evaluating: { book.settingsChanged(patientID: patientID, at: time) })
             } catch {
+                // The transaction rolled back: the rules in memory go back with it.
                 try? rules.setOverrides(previous, for: patientID)
                 throw error
             }
-            if let evaluation { book.adopt(evaluation) }
         }
         return ruleSet
     }
 
-    /// A patient's record changed (or was created): their NEWS2 settings follow at once, scored again.
-    public func patientChanged(_ patient: Patient, at time: Date) async throws {
-        let settings = patient.earlyWarningSettings
-        guard earlyWarning.set(settings, for: patient.id) != settings else { return }
-        let book = book
+    /// Patient `id`'s record changed (or was created): their NEWS2 settings follow at once, scored again. The
+    /// record is read in the writer's turn, so of two changes in quick succession the alert book follows the
+    /// database's last one, whichever call comes last.
+    public func patientChanged(id: Int64, at time: Date) async throws {
+        let (book, earlyWarning) = (book, earlyWarning)
         try await database.writer.writeWithoutTransaction { db in
-            let evaluation = book.settingsChanged(patientID: patient.id, at: time)
-            guard !evaluation.actions.isEmpty else { return book.adopt(evaluation) }
-            try db.inTransaction {
-                try AppDatabase.store(evaluation.actions, db, at: time.millisecondsSince1970)
-                return .commit
+            let settings = try AppDatabase.patient(db, id: id).earlyWarningSettings
+            let previous = earlyWarning.set(settings, for: id)
+            guard previous != settings else { return }
+            do {
+                try AppDatabase.commit(book, db, at: time.millisecondsSince1970) { book.settingsChanged(patientID: id, at: time) }
+            } catch {
+                _ = earlyWarning.set(previous, for: id)
+                throw error
             }
-            book.adopt(evaluation)
         }
     }
 
@@ -280,9 +279,6 @@ public struct AlertPolicyDocument: Codable, Sendable, Hashable {
         }
         return AlertPolicy(latchingPriorities: Set(latchingPriorities), escalationDelay: escalation, highestTier: highestTier, longestSnooze: snooze)
     }
-
-    /// The policy; the stored document was validated when it was set.
-    var policy: AlertPolicy? { try? validated() }
 }
 
 /// An escalation policy setting that is not allowed, with its field.

@@ -137,10 +137,20 @@ extension AppDatabase {
     /// Alert `id`'s history, oldest first.
     public func alertEvents(alertID: Int64) async throws -> [AlertHistoryEntry] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE alertID = ? ORDER BY id", arguments: [alertID]).map { row in
-                AlertHistoryEntry(id: row["id"], at: Date(millisecondsSince1970: row["at"]), actorID: row["actorID"], event: row["event"])
-            }
+            try Row.fetchAll(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE alertID = ? ORDER BY id", arguments: [alertID])
+                .map(Self.alertHistoryEntry)
         }
+    }
+
+    /// One entry of an alert's history.
+    public func alertEvent(id: Int64) async throws -> AlertHistoryEntry? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE id = ?", arguments: [id]).map(Self.alertHistoryEntry)
+        }
+    }
+
+    private static func alertHistoryEntry(_ row: Row) -> AlertHistoryEntry {
+        AlertHistoryEntry(id: row["id"], at: Date(millisecondsSince1970: row["at"]), actorID: row["actorID"], event: row["event"])
     }
 }
 

@@ -51,13 +51,6 @@ extension AppDatabase {
         }
     }
 
-    /// An alert's lifecycle history, oldest first, as stored JSON events with their times (ms since 1970).
-    public func alertHistory(alertID: Int64) async throws -> [(at: Int64, event: String)] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, event FROM alertEvent WHERE alertID = ? ORDER BY id", arguments: [alertID]).map { ($0["at"], $0["event"]) }
-        }
-    }
-
     static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String, actorID: Int64? = nil) throws {
         try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event, actorID) VALUES (?, ?, ?, ?)", arguments: [alertID, time, event, actorID])
     }

@@ -129,17 +129,6 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    /// One entry of an alert's history.
-    public func alertEvent(id: Int64) async throws -> AlertHistoryEntry? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, at, actorID, event FROM alertEvent WHERE id = ?", arguments: [id]).map { row in
-                AlertHistoryEntry(id: row["id"], at: Date(millisecondsSince1970: row["at"]), actorID: row["actorID"], event: row["event"])
-            }
-        }
-    }
-}
-
-extension AppDatabase {
     /// Makes a gateway known (before its agent first connects) and records that its credentials were issued now.
     public func recordCredentialsIssued(gateway id: String, at time: Date) async throws {
         let now = time.millisecondsSince1970

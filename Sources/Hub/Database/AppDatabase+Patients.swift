@@ -119,7 +119,7 @@ extension AppDatabase {
         }
     }
 
-    private static func patient(_ db: Database, id: Int64) throws -> Patient {
+    static func patient(_ db: Database, id: Int64) throws -> Patient {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(patientColumns) FROM patient WHERE id = ?", arguments: [id]) else {
             throw AccountError.patientNotFound(id)
         }

@@ -42,15 +42,37 @@ extension AppDatabase {
     @discardableResult
     public func commitTick(of alerts: AlertBook, at time: Date, staleAfter: Duration) async throws -> [(patientID: Int64, action: AlertStateMachine.Action)] {
         try await writer.writeWithoutTransaction { db in
-            let evaluation = alerts.tick(now: time, staleAfter: staleAfter)
-            guard !evaluation.actions.isEmpty else { return [] }
+            try Self.commit(alerts, db, at: time.millisecondsSince1970) { alerts.tick(now: time, staleAfter: staleAfter) }.actions
+        }
+    }
+
+    /// The one way an evaluation of the alert book that is not a commit of readings (a tick, a person's action, a
+    /// change of rules or NEWS2 settings) reaches the database. Call it in the writer's turn, outside a transaction:
+    /// it evaluates, stores the actions (after `alongside`'s writes, in the same transaction) and lets the book adopt
+    /// the new states only once they are committed. An evaluation with no actions and nothing alongside needs no
+    /// transaction.
+    @discardableResult
+    static func commit(_ book: AlertBook, _ db: Database, at time: Int64, actorID: Int64? = nil, alongside: ((Database) throws -> Void)? = nil,
+                       evaluating evaluate: () throws -> AlertBook.Evaluation) throws -> AlertBook.Evaluation {
+        var evaluation = AlertBook.Evaluation()
+        if let alongside {
             try db.inTransaction {
-                try Self.store(evaluation.actions, db, at: time.millisecondsSince1970)
+                try alongside(db)
+                evaluation = try evaluate()
+                try store(evaluation.actions.map { (Optional($0.patientID), $0.action) }, db, at: time, findingByCauseOnly: false, actorID: actorID)
                 return .commit
             }
-            alerts.adopt(evaluation)
-            return evaluation.actions
+        } else {
+            evaluation = try evaluate()
+            if !evaluation.actions.isEmpty {
+                try db.inTransaction {
+                    try store(evaluation.actions.map { (Optional($0.patientID), $0.action) }, db, at: time, findingByCauseOnly: false, actorID: actorID)
+                    return .commit
+                }
+            }
         }
+        book.adopt(evaluation)
+        return evaluation
     }
 
     static func storeReadings(_ batches: [IncomingReadings], _ db: Database, at now: Int64) throws -> CommitOutcome {

@@ -41,7 +41,7 @@ struct PatientsController {
         let patient = try await api.database.createPatient(
             displayName: displayName, yearOfBirth: body.yearOfBirth, conditions: body.conditions ?? [], spo2Scale: body.news2?.spo2Scale ?? 1,
             onOxygen: body.news2?.onOxygen ?? false, consciousness: body.news2?.consciousness, at: api.now())
-        try await api.alerting.patientChanged(patient, at: api.now())
+        try await api.alerting.patientChanged(id: patient.id, at: api.now())
         try await api.audit(session, "patient.create", patients: [patient.id], request: request, context: context)
         var headers = HTTPFields()
         headers[.location] = "/api/v1/patients/\(patient.id)"
@@ -65,7 +65,7 @@ struct PatientsController {
             spo2Scale: body.news2?.spo2Scale, onOxygen: body.news2?.onOxygen, consciousness: body.news2?.consciousness)
         _ = try await access.patient(id, .change, session, request, context)
         guard let patient = try await api.database.updatePatient(id: id, changes) else { throw APIError.notFound("patient \(id)") }
-        try await api.alerting.patientChanged(patient, at: api.now())
+        try await api.alerting.patientChanged(id: id, at: api.now())
         return DTO.Patient(patient)
     }
 
