@@ -83,6 +83,20 @@ extension APIError {
 }
 
 extension KeyedDecodingContainer {
+    /// A field of a merge patch that may be left out (nil), set to null (`.some(nil)`: clear it) or given.
+    func decodeNullable<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        return .some(try decodeNil(forKey: key) ? nil : try decode(type, forKey: key))
+    }
+
+    /// A field that must be present but may be null.
+    func decodeRequiredNullable<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is required"))
+        }
+        return try decodeNil(forKey: key) ? nil : try decode(type, forKey: key)
+    }
+
     /// An optional field that may be left out but not set to null: `decodeIfPresent` would take a null for "left
     /// out", accepting a body the API's schema refuses.
     func decodeUnlessAbsent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {

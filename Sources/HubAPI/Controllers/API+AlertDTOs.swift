@@ -180,10 +180,7 @@ extension DTO {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            guard container.contains(.accountId) else {
-                throw DecodingError.keyNotFound(CodingKeys.accountId, .init(codingPath: [], debugDescription: "accountId is required"))
-            }
-            accountId = try container.decodeNil(forKey: .accountId) ? nil : try container.decode(Int64.self, forKey: .accountId)
+            accountId = try container.decodeRequiredNullable(Int64.self, forKey: .accountId)
         }
     }
 

@@ -140,10 +140,7 @@ enum DTO {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 spo2Scale = try container.decodeUnlessAbsent(Int.self, forKey: .spo2Scale)
                 onOxygen = try container.decodeUnlessAbsent(Bool.self, forKey: .onOxygen)
-                if container.contains(.consciousness) {
-                    consciousness = .some(try container.decodeNil(forKey: .consciousness)
-                        ? nil : try container.decode(EarlyWarningScore.Consciousness.self, forKey: .consciousness))
-                }
+                consciousness = try container.decodeNullable(EarlyWarningScore.Consciousness.self, forKey: .consciousness)
             }
         }
         var displayName: String?
@@ -156,9 +153,7 @@ enum DTO {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             displayName = try container.decodeUnlessAbsent(String.self, forKey: .displayName)
-            if container.contains(.yearOfBirth) {
-                yearOfBirth = .some(try container.decodeNil(forKey: .yearOfBirth) ? nil : try container.decode(Int.self, forKey: .yearOfBirth))
-            }
+            yearOfBirth = try container.decodeNullable(Int.self, forKey: .yearOfBirth)
             conditions = try container.decodeUnlessAbsent([String].self, forKey: .conditions)
             news2 = try container.decodeUnlessAbsent(News2.self, forKey: .news2)
         }

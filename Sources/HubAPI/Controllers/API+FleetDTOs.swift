@@ -100,10 +100,7 @@ extension DTO {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            if container.contains(.inactivityTimeoutSeconds) {
-                inactivityTimeoutSeconds = .some(try container.decodeNil(forKey: .inactivityTimeoutSeconds)
-                    ? nil : try container.decode(Int.self, forKey: .inactivityTimeoutSeconds))
-            }
+            inactivityTimeoutSeconds = try container.decodeNullable(Int.self, forKey: .inactivityTimeoutSeconds)
         }
     }
 
@@ -117,10 +114,7 @@ extension DTO {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            guard container.contains(.patientId) else {
-                throw DecodingError.keyNotFound(CodingKeys.patientId, .init(codingPath: [], debugDescription: "patientId is required"))
-            }
-            patientId = try container.decodeNil(forKey: .patientId) ? nil : try container.decode(Int64.self, forKey: .patientId)
+            patientId = try container.decodeRequiredNullable(Int64.self, forKey: .patientId)
             since = try container.decodeUnlessAbsent(String.self, forKey: .since)
         }
     }
@@ -208,10 +202,8 @@ extension DTO {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            for key in [CodingKeys.statusIntervalSeconds, .resendAfterSeconds] where container.contains(key) {
-                let value: Int?? = .some(try container.decodeNil(forKey: key) ? nil : try container.decode(Int.self, forKey: key))
-                if key == .statusIntervalSeconds { statusIntervalSeconds = value } else { resendAfterSeconds = value }
-            }
+            statusIntervalSeconds = try container.decodeNullable(Int.self, forKey: .statusIntervalSeconds)
+            resendAfterSeconds = try container.decodeNullable(Int.self, forKey: .resendAfterSeconds)
         }
     }
 }

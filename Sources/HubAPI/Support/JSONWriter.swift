@@ -82,9 +82,7 @@ struct JSONWriter {
 
     /// `key: value` members, left out when the value is nil (as Codable leaves out a nil optional).
     mutating func member(_ name: String, _ value: String?) { if let value { key(name); string(value) } }
-    mutating func member(_ name: String, _ value: Int64?) { if let value { key(name); int(value) } }
-    mutating func member(_ name: String, _ value: Int?) { if let value { key(name); int(value) } }
-    mutating func member(_ name: String, _ value: UInt64?) { if let value { key(name); int(value) } }
+    mutating func member<Integer: BinaryInteger>(_ name: String, _ value: Integer?) { if let value { key(name); int(value) } }
     mutating func member(_ name: String, _ value: Double?) { if let value { key(name); double(value) } }
     mutating func member(_ name: String, _ value: Date?) { if let value { key(name); date(value) } }
 
