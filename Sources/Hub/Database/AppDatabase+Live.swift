@@ -12,9 +12,9 @@ public enum LiveChange: Sendable, Hashable {
     case vitals(patientID: Int64)
 }
 
-/// Where the live feed has read up to.
+/// Where the live feed has read up to. Alert changes are not the feed's: each client reads them after its own
+/// cursor (``AppDatabase/alertChanges(after:limit:)``), so none is lost to a slow client.
 public struct LivePosition: Sendable, Hashable {
-    public var alertEvent: Int64 = 0
     public var deviceEvent: Int64 = 0
     public var gatewayEvent: Int64 = 0
     public var latestReadings: [Int64: Int64] = [:]
@@ -27,7 +27,6 @@ extension AppDatabase {
     public func livePosition() async throws -> LivePosition {
         try await writer.read { db in
             var position = LivePosition()
-            position.alertEvent = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM alertEvent") ?? 0
             position.deviceEvent = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM deviceStatusEvent") ?? 0
             position.gatewayEvent = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM gatewayStatusEvent") ?? 0
             position.latestReadings = try Self.latestReadingTimes(db)
@@ -35,18 +34,23 @@ extension AppDatabase {
         }
     }
 
+    /// The latest entry of any alert's history: a new client's cursor.
+    public func lastAlertEventID() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM alertEvent") ?? 0 }
+    }
+
     /// Alert history entries after `eventID`, oldest first, at most `limit`: what a reconnecting client missed.
     public func alertChanges(after eventID: Int64, limit: Int) async throws -> [LiveChange] {
         try await writer.read { db in try Self.alertChanges(db, after: eventID, limit: limit) }
     }
 
-    /// What changed since `position`, and the position after it. Vitals are compared by each patient's latest
-    /// measurement time, so a reading arriving late for an older time is not news.
-    public func liveChanges(since position: LivePosition) async throws -> (changes: [LiveChange], position: LivePosition) {
+    /// Device changes since `position` and, with `vitals`, patients' latest readings too; and the position after
+    /// them. Vitals are compared by each patient's latest measurement time, so a reading arriving late for an older
+    /// time is not news.
+    public func liveChanges(since position: LivePosition, vitals: Bool) async throws -> (changes: [LiveChange], position: LivePosition) {
         try await writer.read { db in
             var next = position
-            var changes = try Self.alertChanges(db, after: position.alertEvent, limit: 10_000)
-            if case .alert(let last, _, _, _, _)? = changes.last { next.alertEvent = last }
+            var changes: [LiveChange] = []
             var devices: [String] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT e.id, d.externalID FROM deviceStatusEvent e JOIN device d ON d.id = e.deviceID WHERE e.id > ? ORDER BY e.id
@@ -62,6 +66,7 @@ extension AppDatabase {
             }
             var seen: Set<String> = []
             changes += devices.filter { seen.insert($0).inserted }.map { .device(externalID: $0) }
+            guard vitals else { return (changes, next) }
             let latest = try Self.latestReadingTimes(db)
             for (patient, time) in latest.sorted(by: { $0.key < $1.key }) where (position.latestReadings[patient] ?? .min) < time {
                 changes.append(.vitals(patientID: patient))

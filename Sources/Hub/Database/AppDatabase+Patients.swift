@@ -33,16 +33,26 @@ extension AppDatabase {
 
     /// Patients in `scope`, in id order after `cursor`, at most `limit`.
     public func patients(in scope: PatientScope, after cursor: Int64?, limit: Int) async throws -> [Patient] {
-        let (condition, arguments): (String, StatementArguments) = switch scope {
+        let (condition, arguments) = Self.condition(scope)
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.patientColumns) FROM patient WHERE \(condition) AND id > ? ORDER BY id LIMIT ?",
+                             arguments: arguments + [cursor ?? 0, limit]).map(Self.patient)
+        }
+    }
+
+    /// The ids of the patients in `scope`: who a caller may see, without reading their records.
+    public func patientIDs(in scope: PatientScope) async throws -> Set<Int64> {
+        let (condition, arguments) = Self.condition(scope)
+        return try await writer.read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE \(condition)", arguments: arguments)) }
+    }
+
+    private static func condition(_ scope: PatientScope) -> (String, StatementArguments) {
+        switch scope {
         case .all: ("1", [])
         case .careTeam(let caregiverID):
             ("id IN (SELECT patientID FROM careTeamMembership WHERE caregiverID = ? AND until IS NULL)", [caregiverID])
         case .only(let patientID): ("id = ?", [patientID])
         case .none: ("0", [])
-        }
-        return try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.patientColumns) FROM patient WHERE \(condition) AND id > ? ORDER BY id LIMIT ?",
-                             arguments: arguments + [cursor ?? 0, limit]).map(Self.patient)
         }
     }
 

@@ -28,27 +28,22 @@ struct FleetController {
         group.post("gateways/:gatewayId/credentials", use: issueCredentials)
     }
 
-    /// The devices `session` may see, with what needs attention; 403 for patients.
-    private func visibleDevices(_ session: SessionState) async throws -> [DTO.Device] {
-        let devices = try await api.database.devices()
+    /// The devices `session` may see (the rule the live feed follows too), with what needs attention; 403 for
+    /// patients. `externalID` narrows it to one device.
+    private func visibleDevices(_ session: SessionState, externalID: String? = nil) async throws -> [DTO.Device] {
+        guard session.account.role != .patient else { throw APIError.forbidden("devices are looked after by technicians and the care team") }
+        let devices = if let externalID { try await api.database.devices(externalIDs: [externalID]) } else { try await api.database.devices() }
+        let visibility = try await Visibility.load(api, session)
         let conditions = try await api.database.openTechnicalConditions()
         let now = api.now()
-        let shown: [DeviceSummary]
-        switch session.account.role {
-        case .admin, .technician:
-            shown = devices
-        case .caregiver:
-            let patients = Set(try await api.database.patients(in: Access.patientScope(session), after: nil, limit: .max).map(\.id))
-            shown = devices.filter { $0.patientID.map(patients.contains) ?? false }
-        case .patient:
-            throw APIError.forbidden("devices are looked after by technicians and the care team")
+        return devices.filter(visibility.maySee(device:)).map {
+            DTO.Device($0, openConditions: conditions[$0.externalID] ?? [], limits: Self.limits, at: now)
         }
-        return shown.map { DTO.Device($0, openConditions: conditions[$0.externalID] ?? [], limits: Self.limits, at: now) }
     }
 
     private func device(_ request: Request, _ context: HubRequestContext, _ session: SessionState) async throws -> DTO.Device {
         guard let id = context.parameters.get("deviceId") else { throw APIError.notFound("device") }
-        guard let device = try await visibleDevices(session).first(where: { $0.id == id }) else { throw APIError.notFound("device \"\(id)\"") }
+        guard let device = try await visibleDevices(session, externalID: id).first else { throw APIError.notFound("device \"\(id)\"") }
         return device
     }
 
@@ -83,7 +78,7 @@ struct FleetController {
             throw APIError.conflict(error.description, field: "deviceId")
         }
         try await api.audit(session, "device.register", patients: [nil], request: request, context: context)
-        guard let device = try await visibleDevices(session).first(where: { $0.id == body.deviceId }) else { throw APIError.notFound("device") }
+        guard let device = try await visibleDevices(session, externalID: body.deviceId).first else { throw APIError.notFound("device") }
         var headers = HTTPFields()
         headers[.location] = "/api/v1/devices/\(body.deviceId)"
         return .init(status: .created, headers: headers, response: device)

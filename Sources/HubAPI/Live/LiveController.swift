@@ -12,8 +12,8 @@ import Vitals
 /// The protocol, JSON text frames:
 /// 1. The client sends `{"type": "hello", "token": "<access token>", "cursor": "<the last alert cursor it saw>"}`
 ///    within 10 seconds (a token in the first message, not the URL, stays out of logs). `cursor` is optional.
-/// 2. The server replays every alert change after `cursor` the caller may see (`{"type": "alert", …}`), then sends
-///    `{"type": "ready", "cursor": …}`, then pushes live: `alert` (with `cursor`, the alert as it now is and the
+/// 2. The server replays the alert changes after `cursor` the caller may see (`{"type": "alert", …}`, at most 5,000
+///    before `ready`, the rest just after), then sends `{"type": "ready", "cursor": …}`, then pushes live: `alert` (with `cursor`, the alert as it now is and the
 ///    history event), `device` (a device's status) and `vitals` (a patient's latest vitals with NEWS2).
 /// 3. A client that reconnects sends the cursor of the last alert message it received and misses nothing.
 ///
@@ -25,7 +25,8 @@ struct LiveController {
     static let helloTimeout: Duration = .seconds(10)
     /// How often the caller's session and what they may see are checked again.
     static let recheckInterval: Duration = .seconds(5)
-    /// Replaying more than this after a reconnect is cut short (`ready` says `truncated`): fetch the lists instead.
+    /// At most this many alert changes are sent at once; after a long absence the rest follow `ready` (which says
+    /// `truncated`), at the next polls.
     static let replayLimit = 5000
 
     func endpoints(_ router: Router<HubRequestContext>) {
@@ -97,13 +98,11 @@ struct LiveController {
         try await api.audit(session, "live.subscribe", patients: visibility.patients.sorted(), request: request, context: context)
         let (id, changes) = api.liveFeed.subscribe()
         defer { api.liveFeed.unsubscribe(id) }
-        var lastAlertEvent = try await api.database.livePosition().alertEvent
+        var lastAlertEvent = try await api.database.lastAlertEventID()
         var truncated = false
         if let cursor {
-            let missed = try await api.database.alertChanges(after: cursor, limit: Self.replayLimit + 1)
-            truncated = missed.count > Self.replayLimit
-            for change in missed.prefix(Self.replayLimit) { try await push(change, visibility, send) }
-            if case .alert(let last, _, _, _, _)? = missed.prefix(Self.replayLimit).last { lastAlertEvent = last }
+            lastAlertEvent = cursor
+            truncated = try await sendAlertChanges(after: &lastAlertEvent, visibility, send)
         }
         try await send(LiveMessage.Ready(cursor: PageRequest.cursor(for: lastAlertEvent), truncated: truncated,
                                          role: session.account.role, patients: visibility.patients.sorted()))
@@ -125,20 +124,23 @@ struct LiveController {
                     try await api.audit(session, "live.subscribe", patients: added.sorted(), request: request, context: context)
                 }
             }
-            // Alert changes are read from the database after the last one sent, not taken from the batch: a slow
-            // client whose stream dropped batches, or a change stored between the replay and the subscription,
-            // still gets every one, in order.
-            // (One indexed query per poll, usually empty.)
-            for change in try await api.database.alertChanges(after: lastAlertEvent, limit: Self.replayLimit) {
-                guard case .alert(let eventID, _, _, _, _) = change else { continue }
-                lastAlertEvent = eventID
-                try await push(change, visibility, send)
-            }
-            for change in batch {
-                if case .alert = change { continue }
-                try await push(change, visibility, send)
-            }
+            // Alert changes come from the database after the last one sent, at every poll: a slow client whose
+            // stream dropped batches, or a change stored between the replay and the subscription, misses none.
+            _ = try await sendAlertChanges(after: &lastAlertEvent, visibility, send)
+            for change in batch { try await push(change, visibility, send) }
         }
+    }
+
+    /// Sends the alert changes after `cursor` the caller may see, at most ``replayLimit``, and moves `cursor` past
+    /// them; true when more follow (they are sent at the next poll).
+    private func sendAlertChanges(after cursor: inout Int64, _ visibility: Visibility, _ send: (any Encodable) async throws -> Void) async throws -> Bool {
+        let changes = try await api.database.alertChanges(after: cursor, limit: Self.replayLimit + 1)
+        for change in changes.prefix(Self.replayLimit) {
+            guard case .alert(let eventID, _, _, _, _) = change else { continue }
+            cursor = eventID
+            try await push(change, visibility, send)
+        }
+        return changes.count > Self.replayLimit
     }
 
     /// Sends `change` if the caller may see it.
@@ -168,8 +170,7 @@ struct Visibility {
     var patients: Set<Int64>
 
     static func load(_ api: APIEnvironment, _ session: SessionState) async throws -> Visibility {
-        let patients = try await api.database.patients(in: Access.patientScope(session), after: nil, limit: .max).map(\.id)
-        return Visibility(role: session.account.role, patients: Set(patients))
+        Visibility(role: session.account.role, patients: try await api.database.patientIDs(in: Access.patientScope(session)))
     }
 
     /// As `Access.alertScope`: admins every alert, caregivers their patients', technicians technical ones, patients none.
@@ -198,7 +199,7 @@ enum LiveMessage {
         var type = "ready"
         /// Resume from here after a reconnect.
         var cursor: String
-        /// More changes were missed than are replayed: fetch the lists again.
+        /// More alert changes were missed than replayed before this message: they follow it.
         var truncated: Bool
         var role: Role
         /// The patients whose alerts and vitals this socket carries.

@@ -3,12 +3,13 @@ import Hub
 import Logging
 import Synchronization
 
-/// What changed in the database, polled once for every connected client: new entries of alert histories (from
-/// ingest, ticks or people), device and gateway status changes, and patients' latest readings.
+/// What changed in the database, polled once for every connected client: device and gateway status changes, and
+/// patients' latest readings. Each poll's batch, empty or not, also wakes every client to read the alert changes
+/// after its own cursor.
 ///
-/// Polling the database rather than listening to ingest makes the live feed and a reconnecting client's replay the
-/// same query: whatever wrote the change (this process's ingest, a person through the API, a tick), the feed finds
-/// it in the same place, in the order the database stored it.
+/// Polling the database rather than listening to ingest makes live delivery and a reconnecting client's replay the
+/// same query: whatever wrote the change (this process's ingest, a person through the API, a tick), it is found in
+/// the same place, in the order the database stored it.
 final class LiveFeed: Sendable {
     private struct State {
         var subscribers: [UUID: AsyncStream<[LiveChange]>.Continuation] = [:]
@@ -60,19 +61,12 @@ final class LiveFeed: Sendable {
             do {
                 if position == nil { position = try await database.livePosition() }
                 try await Task.sleep(for: interval)
-                guard var current = position else { continue }
-                let checkVitals = ContinuousClock.now - lastVitals >= vitalsInterval
-                let (found, next) = try await database.liveChanges(since: current)
-                var changes = found
-                current = next
-                if !checkVitals {
-                    // Vitals are sent at most every `vitalsInterval`: keep the older times so they are found next time.
-                    changes.removeAll { if case .vitals = $0 { true } else { false } }
-                    current.latestReadings = position?.latestReadings ?? [:]
-                } else {
-                    lastVitals = ContinuousClock.now
-                }
-                position = current
+                guard let current = position else { continue }
+                // Vitals at most every `vitalsInterval`; device changes at every poll.
+                let vitalsDue = ContinuousClock.now - lastVitals >= vitalsInterval
+                if vitalsDue { lastVitals = ContinuousClock.now }
+                let (changes, next) = try await database.liveChanges(since: current, vitals: vitalsDue)
+                position = next
                 let subscribers = state.withLock { Array($0.subscribers.values) }
                 for subscriber in subscribers { subscriber.yield(changes) }
             } catch is CancellationError {
