@@ -116,7 +116,7 @@ struct AuditTests {
 
 @Suite("Audit group commit")
 struct AuditWriterTests {
-    @Test func concurrentRequestsShareCommitsAndEveryEntryLandsOnceInAnIntactChain() async throws {
+    @Test func concurrentAppendsEachLandOnceInAnIntactChain() async throws {
         let fixture = try await Fixture.make()
         let writer = AuditWriter(database: fixture.database)
         let before = try await fixture.database.verifyAuditChain().entriesChecked

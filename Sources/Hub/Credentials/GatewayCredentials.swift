@@ -74,15 +74,7 @@ public struct GatewayCredentials: Sendable {
             // An existing client is rotated only when it is this gateway's, with no role but the gateway's own: the
             // hub's own client or the broker's admin must never be taken over through a gateway id.
             if let roles = try await commands.roles(of: gateway), roles != [roleName(gateway)] { throw Failure.notAGateway(gateway) }
-            // The role: created once; its ACLs set again each time so an older hub's ACLs are brought up to date.
-            _ = try await commands.run(["command": "createRole", "rolename": roleName(gateway)], allowing: "Role already exists")
-            for acl in acls(gateway) {
-                var command = acl
-                command["command"] = "addRoleACL"
-                command["rolename"] = roleName(gateway)
-                command["priority"] = 0
-                _ = try await commands.run(command, allowing: "ACL with this topic already exists")
-            }
+            try await commands.ensureRole(roleName(gateway), acls: acls(gateway))
             let created = try await commands.run(
                 ["command": "createClient", "username": gateway, "password": password, "roles": [["rolename": roleName(gateway)]]],
                 allowing: "Client already exists")
@@ -105,20 +97,13 @@ public struct GatewayCredentials: Sendable {
         try await MQTTClient.withConnection(connection, logger: logger) { client in
             let commands = Commands(client: client, timeout: timeout)
             try await commands.subscribe()
-            _ = try await commands.run(["command": "createRole", "rolename": role], allowing: "Role already exists")
             var acls: [[String: Any]] = topics.hubSubscriptions.flatMap { filter in
                 [["acltype": "subscribePattern", "topic": filter, "allow": true], ["acltype": "publishClientReceive", "topic": filter, "allow": true]]
             }
             acls += [topics.topic(.acknowledgements(gateway: "+")), topics.topic(.configuration(gateway: "+"))].map {
                 ["acltype": "publishClientSend", "topic": $0, "allow": true]
             }
-            for acl in acls {
-                var command = acl
-                command["command"] = "addRoleACL"
-                command["rolename"] = role
-                command["priority"] = 0
-                _ = try await commands.run(command, allowing: "ACL with this topic already exists")
-            }
+            try await commands.ensureRole(role, acls: acls)
             let created = try await commands.run(["command": "createClient", "username": username, "password": password, "roles": [["rolename": role]]],
                                                  allowing: "Client already exists")
             if !created { _ = try await commands.run(["command": "setClientPassword", "username": username, "password": password]) }
@@ -140,6 +125,19 @@ public struct GatewayCredentials: Sendable {
 
         func subscribe() async throws {
             try await client.subscribe(to: GatewayCredentials.responseTopic, qos: .atLeastOnce)
+        }
+
+        /// Creates role `name` if it is missing and gives it `acls`; ACLs it has already are kept, so an older
+        /// hub's role is brought up to date.
+        func ensureRole(_ name: String, acls: [[String: Any]]) async throws {
+            _ = try await run(["command": "createRole", "rolename": name], allowing: "Role already exists")
+            for acl in acls {
+                var command = acl
+                command["command"] = "addRoleACL"
+                command["rolename"] = name
+                command["priority"] = 0
+                _ = try await run(command, allowing: "ACL with this topic already exists")
+            }
         }
 
         /// The role names of client `username`, or nil when the broker has no such client.

@@ -46,7 +46,16 @@ enum ReadingSummaries {
 
     /// What one commit adds to the summaries, gathered in memory and written once per bucket and vital.
     struct Pending {
-        struct Bucket { var count = 0; var total = 0.0; var minimum = Double.infinity; var maximum = -Double.infinity }
+        struct Bucket {
+            var count = 0, total = 0.0, minimum = Double.infinity, maximum = -Double.infinity
+
+            mutating func add(_ value: Double) {
+                count += 1
+                total += value
+                minimum = min(minimum, value)
+                maximum = max(maximum, value)
+            }
+        }
         struct Key: Hashable { var patientID: Int64; var kind: Int; var resolution: Int; var start: Int64 }
         struct Latest { var deviceID: Int64; var seq: Int64; var value: Double; var measuredAt: Int64; var flags: Int }
 
@@ -62,12 +71,7 @@ enum ReadingSummaries {
             for resolution in ReadingSummaries.resolutions {
                 let width = Int64(resolution) * 1000
                 let start = measuredAt - ((measuredAt % width) + width) % width
-                var bucket = buckets[Key(patientID: patientID, kind: kind, resolution: resolution, start: start), default: Bucket()]
-                bucket.count += 1
-                bucket.total += reading.value
-                bucket.minimum = min(bucket.minimum, reading.value)
-                bucket.maximum = max(bucket.maximum, reading.value)
-                buckets[Key(patientID: patientID, kind: kind, resolution: resolution, start: start)] = bucket
+                buckets[Key(patientID: patientID, kind: kind, resolution: resolution, start: start), default: Bucket()].add(reading.value)
             }
             let key = PatientKind(patientID: patientID, kind: kind)
             if (latest[key]?.measuredAt ?? .min) < measuredAt {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Vitals
 
 /// Whether ingest is connected to the broker and how far behind it is, for the hub's /health.
 public final class IngestHealth: Sendable {
@@ -35,6 +36,6 @@ public final class IngestHealth: Sendable {
     public func lag(at now: Date = Date()) -> Duration {
         let (buffer, committing) = state.withLock { ($0.buffer, $0.committingSince) }
         guard let oldest = [committing, buffer?.oldestArrival].compactMap({ $0 }).min() else { return .zero }
-        return .milliseconds(max(0, Int64(now.timeIntervalSince(oldest) * 1000)))
+        return max(.zero, now.duration(since: oldest))
     }
 }

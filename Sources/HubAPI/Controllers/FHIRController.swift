@@ -54,16 +54,11 @@ struct FHIRController {
     }
 
     static func cursor(for row: ExportedReading) -> String {
-        Data("f1:\(row.reading.measuredAt.millisecondsSince1970):\(row.deviceNumber):\(row.reading.source?.sequence ?? 0)".utf8)
-            .base64EncodedString().replacingOccurrences(of: "=", with: "")
+        Cursor.encode(kind: "f1", [row.reading.measuredAt.millisecondsSince1970, row.deviceNumber, Int64(clamping: row.reading.source?.sequence ?? 0)])
     }
 
     static func position(of cursor: String) -> (Int64, Int64, Int64)? {
-        let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
-        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("f1:") else { return nil }
-        let parts = text.dropFirst(3).split(separator: ":").compactMap { Int64($0) }
-        guard parts.count == 3 else { return nil }
-        return (parts[0], parts[1], parts[2])
+        Cursor.decode(cursor, kind: "f1", count: 3).map { ($0[0], $0[1], $0[2]) }
     }
 }
 

@@ -29,10 +29,10 @@ struct OperationsController {
         }
         if let ingest = api.ingestHealth {
             let since = ingest.connectedSince
-            checks.broker = .init(ok: since != nil, detail: since.map { "connected since \(Self.iso($0))" } ?? "not connected")
+            checks.broker = .init(ok: since != nil, detail: since.map { "connected since \(APIJSON.iso8601($0))" } ?? "not connected")
             let lag = ingest.lag(at: Date())
-            checks.ingest = .init(ok: lag <= Self.longestHealthyLag, detail: "oldest uncommitted message waiting \(Self.seconds(lag)) s",
-                                  lagSeconds: Self.seconds(lag))
+            checks.ingest = .init(ok: lag <= Self.longestHealthyLag, detail: "oldest uncommitted message waiting \(lag.inSeconds) s",
+                                  lagSeconds: lag.inSeconds)
         } else {
             checks.broker = .init(ok: false, detail: "ingest is not running in this process")
             checks.ingest = .init(ok: false, detail: "ingest is not running in this process")
@@ -52,11 +52,6 @@ struct OperationsController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: api.metrics.registry.emitToBuffer())))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 }
 
 extension DTO {
@@ -116,7 +111,7 @@ final class HubMetrics: Sendable {
             registry.makeGauge(descriptor: Self.name("broker_connected", "", "1 while ingest is connected and subscribed to the broker."))
                 .set(health.connectedSince == nil ? 0.0 : 1.0)
             registry.makeGauge(descriptor: Self.name("ingest_lag", "seconds", "How long the oldest received, uncommitted message has waited."))
-                .set(OperationsController.seconds(health.lag(at: Date())))
+                .set(health.lag(at: Date()).inSeconds)
         }
         let counts = try await database.openAlertCounts()
         for status in [Alert.Status.unacknowledged, .acknowledged] {

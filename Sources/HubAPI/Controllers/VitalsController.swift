@@ -138,7 +138,7 @@ extension DTO {
             unit = kind.unit.ucum
             self.from = from
             self.to = to
-            bucketSeconds = Double(history.bucket.components.seconds) + Double(history.bucket.components.attoseconds) / 1e18
+            bucketSeconds = history.bucket.inSeconds
             source = switch history.sourceResolutionSeconds {
             case 0: "readings"
             case let seconds where seconds % 60 == 0: "\(seconds / 60)m"

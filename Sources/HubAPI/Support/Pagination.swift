@@ -41,13 +41,29 @@ struct PageRequest {
     }
 
     static func cursor(for position: Int64) -> String {
-        Data("c1:\(position)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        Cursor.encode(kind: "c1", [position])
     }
 
     static func position(of cursor: String) -> Int64? {
+        Cursor.decode(cursor, kind: "c1", count: 1)?.first
+    }
+}
+
+/// The API's opaque cursors: a kind and the positions it needs (`c1:42`, `f1:<time>:<device>:<seq>`), base64url
+/// without padding, so clients pass them back unread.
+enum Cursor {
+    static func encode(kind: String, _ positions: [Int64]) -> String {
+        Data(([kind] + positions.map(String.init)).joined(separator: ":").utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The `count` positions `cursor` holds, when it is a cursor of `kind`.
+    static func decode(_ cursor: String, kind: String, count: Int) -> [Int64]? {
         let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
-        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("c1:") else { return nil }
-        return Int64(text.dropFirst(3))
+        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == count + 1, parts[0] == kind else { return nil }
+        let positions = parts.dropFirst().compactMap { Int64($0) }
+        return positions.count == count ? positions : nil
     }
 }
 
