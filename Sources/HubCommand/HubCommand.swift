@@ -57,7 +57,7 @@ extension HubCommand {
             let alerting = try await Alerting.load(database: db, logger: logger, now: Date())
             var credentials: MQTTConfiguration.Credentials?
             if let username {
-                let password = try passwordFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                let password = try passwordFile.map(secret(fromFile:)) ?? ""
                 credentials = .init(username: username, password: password)
             }
             let mqtt = MQTTConfiguration(
@@ -74,7 +74,7 @@ extension HubCommand {
             apiConfiguration.passwordHashCost = passwordHashCost
             var gatewayCredentials: GatewayCredentials?
             if let dynsecUsername, let dynsecPasswordFile {
-                let password = try String(contentsOfFile: dynsecPasswordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let password = try secret(fromFile: dynsecPasswordFile)
                 let manager = GatewayCredentials(connection: MQTTConfiguration(
                     host: brokerHost, port: brokerPort, clientID: "\(clientID)-credentials", credentials: .init(username: dynsecUsername, password: password),
                     tls: caFile.map { .init(caFile: $0) }), logger: logger)
@@ -313,4 +313,9 @@ struct SystemdService: Service {
         } catch is CancellationError {}
         try? notifier.stopping()
     }
+}
+
+/// A password kept in a file, without the line break an editor or `echo` leaves after it.
+private func secret(fromFile path: String) throws -> String {
+    try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
 }

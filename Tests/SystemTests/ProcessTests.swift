@@ -229,4 +229,22 @@ final class Child: Sendable {
         let (data, response) = try await URLSession.shared.data(from: healthURL)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
+
+    /// The API benchmark the project ships still runs end to end (tiny figures: this checks the command, not speed).
+    @Test func theAPIBenchmarkRunsAndPrintsItsFigures() async throws {
+        let hubBinary = try #require(Executables.path("silverwatch-hub"), "build the executables first (scripts/test does)")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bench-api-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let bench = try Child(hubBinary, ["bench-api", "--devices", "8", "--caregiver-patients", "2", "--hours", "1", "--chart-days", "1", "--seconds", "1", "--connections", "1"],
+                              log: log)
+        var status: Int32?
+        _ = try await eventually(within: .seconds(120)) {
+            status = exitStatus(of: bench.pid)
+            return status != nil
+        }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("seeded"))
+        #expect(output.components(separatedBy: "1 connections: p50").count - 1 == 2, "\(output)")
+    }
 }
