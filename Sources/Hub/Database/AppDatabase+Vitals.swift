@@ -118,12 +118,16 @@ enum ReadingSummaries {
                 """, arguments: [from])
         }
         try db.execute(sql: "DELETE FROM latestReading WHERE patientID IN (\(list))")
-        // SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
-        try db.execute(sql: """
+        // Per patient and kind, newest first down the (patient, kind, time) index: a patient with months of 1 Hz
+        // readings is not scanned whole when one of their devices is reassigned.
+        let latest = try db.cachedStatement(sql: """
             INSERT INTO latestReading (patientID, kind, deviceID, seq, value, measuredAt, flags)
-            SELECT patientID, kind, deviceID, seq, value, MAX(measuredAt), flags FROM reading
-            WHERE patientID IN (\(list)) AND \(usableSQL) GROUP BY patientID, kind
+            SELECT patientID, kind, deviceID, seq, value, measuredAt, flags FROM reading
+            WHERE patientID = ? AND kind = ? AND \(usableSQL) ORDER BY measuredAt DESC LIMIT 1
             """)
+        for patient in patients {
+            for kind in VitalKind.allCases { try latest.execute(arguments: [patient, kind.storageCode]) }
+        }
     }
 }
 

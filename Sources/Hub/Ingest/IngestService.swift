@@ -95,7 +95,8 @@ public struct IngestService: Service {
                 // Parsing here overlaps decoding with the flusher's database work.
                 var routes = RouteCache(topics: topics)
                 for try await messages in client.messageBatches() {
-                    buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, route: routes.route(of: $0.topic))) })
+                    let arrived = Date()
+                    buffer.append(messages.map { Parsed(message: $0, meaning: IncomingMessage.parse($0, route: routes.route(of: $0.topic)), arrivedAt: arrived) })
                 }
             }
             group.addTask { try await flushLoop(buffer, unconfirmed: unconfirmed, client: client) }
