@@ -40,9 +40,7 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(T.self, from: buffer)
+            return try APIJSON.decoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
             throw APIError(decoding: error)
         }

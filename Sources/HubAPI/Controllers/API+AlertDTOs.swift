@@ -162,14 +162,7 @@ extension DTO {
     }
 
     struct SnoozeAlert: Decodable {
-        /// ISO 8601; read by hand, so a malformed time is a 422 naming `until` (the JSON decoder's own date errors
-        /// lose the field's name on Linux).
-        var until: String
-
-        func time() throws -> Date {
-            guard let date = try? Date(until, strategy: .iso8601) else { throw APIError.invalid("until", "until must be an ISO 8601 time, e.g. 2026-11-21T08:10:00Z") }
-            return date
-        }
+        var until: Date
     }
 
     struct AssignAlert: Decodable {

@@ -107,15 +107,15 @@ extension DTO {
     struct AssignDevice: Decodable {
         /// The patient; null ends the current assignment.
         var patientId: Int64?
-        /// ISO 8601; default now.
-        var since: String?
+        /// Default now.
+        var since: Date?
 
         enum CodingKeys: String, CodingKey { case patientId, since }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             patientId = try container.decodeRequiredNullable(Int64.self, forKey: .patientId)
-            since = try container.decodeUnlessAbsent(String.self, forKey: .since)
+            since = try container.decodeUnlessAbsent(Date.self, forKey: .since)
         }
     }
 

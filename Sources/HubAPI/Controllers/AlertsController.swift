@@ -64,7 +64,7 @@ struct AlertsController {
 
     @Sendable func snooze(_ request: Request, context: HubRequestContext) async throws -> DTO.Alert {
         try await act(request, context, "alert.snooze") { request in
-            .snooze(until: try await request.decodeJSON(DTO.SnoozeAlert.self, context: context).time())
+            .snooze(until: try await request.decodeJSON(DTO.SnoozeAlert.self, context: context).until)
         }
     }
 

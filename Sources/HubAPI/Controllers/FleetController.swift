@@ -114,12 +114,8 @@ struct FleetController {
         let device = try await device(request, context, session)
         let body = try await request.decodeJSON(DTO.AssignDevice.self, context: context)
         let now = api.now()
-        var since = now
-        if let text = body.since {
-            guard let date = try? Date(text, strategy: .iso8601) else { throw APIError.invalid("since", "since must be an ISO 8601 time") }
-            guard date <= now.addingTimeInterval(60) else { throw APIError.invalid("since", "since must not be in the future") }
-            since = date
-        }
+        let since = body.since ?? now
+        guard since <= now.addingTimeInterval(60) else { throw APIError.invalid("since", "since must not be in the future") }
         do {
             try await api.database.assign(device: device.id, to: body.patientId, since: since)
         } catch RegistryError.unknownPatient(let id) {

@@ -13,6 +13,21 @@ enum APIJSON {
         return encoder
     }
 
+    /// Request bodies: times in ISO 8601. A malformed one is reported from the field's own container, so the 422
+    /// names the field (Foundation's `.iso8601` strategy reports it without its path on Linux).
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an ISO 8601 time, e.g. 2026-11-21T08:10:00Z")
+            }
+            return date
+        }
+        return decoder
+    }
+
     /// `date` in UTC as `yyyy-MM-ddTHH:mm:ssZ`, the fraction of a second dropped (as `.iso8601` drops it).
     static func iso8601(_ date: Date) -> String {
         let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
