@@ -31,6 +31,18 @@ public enum AlertScope: Sendable, Hashable {
     case technical
 }
 
+extension AlertScope {
+    /// Whether an alert of `patientID` and `category` is in the scope, `careTeam` being the caregiver's patients now:
+    /// the same rule as the query's, for alerts already in hand (the live feed).
+    public func includes(patientID: Int64?, category: AlertCategory, careTeam: Set<Int64>) -> Bool {
+        switch self {
+        case .all: true
+        case .careTeam: patientID.map(careTeam.contains) ?? false
+        case .technical: category == .technical
+        }
+    }
+}
+
 /// What a list of alerts is narrowed to; nil fields do not narrow.
 public struct AlertFilter: Sendable, Hashable {
     public enum State: String, Sendable, Hashable, CaseIterable {

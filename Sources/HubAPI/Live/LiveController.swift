@@ -168,19 +168,17 @@ struct LiveController {
 struct Visibility {
     var role: Role
     var patients: Set<Int64>
+    /// `Access.alertScope`'s answer; nil for a patient, who sees no alerts.
+    var alerts: AlertScope?
 
     static func load(_ api: APIEnvironment, _ session: SessionState) async throws -> Visibility {
-        Visibility(role: session.account.role, patients: try await api.database.patientIDs(in: Access.patientScope(session)))
+        Visibility(role: session.account.role, patients: try await api.database.patientIDs(in: Access.patientScope(session)),
+                   alerts: try? Access.alertScope(session))
     }
 
-    /// As `Access.alertScope`: admins every alert, caregivers their patients', technicians technical ones, patients none.
+    /// By `Access.alertScope`, the rule the alert lists follow.
     func maySee(alertOf patientID: Int64?, category: AlertCategory) -> Bool {
-        switch role {
-        case .admin: true
-        case .caregiver: patientID.map(patients.contains) ?? false
-        case .technician: category == .technical
-        case .patient: false
-        }
+        alerts?.includes(patientID: patientID, category: category, careTeam: patients) ?? false
     }
 
     /// As the device list: admins and technicians every device, caregivers their patients', patients none.
