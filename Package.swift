@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "DeviceProtocols", targets: ["DeviceProtocols"]),
         .library(name: "Vitals", targets: ["Vitals"]),
+        .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "DeviceReadings", targets: ["DeviceReadings"]),
         .library(name: "MQTT", targets: ["MQTT"]),
         .executable(name: "mqtt-cycle", targets: ["MQTTCycle"]),
@@ -37,6 +38,9 @@ let package = Package(
     targets: [
         .target(name: "DeviceProtocols"),
         .target(name: "Vitals"),
+        /// Appointments as values: availability across time zones and daylight saving, free slots, the appointment
+        /// lifecycle and calendar feeds. Pure like Vitals: `now` is passed in.
+        .target(name: "Scheduling"),
         /// Decoded device measurements as Vitals readings: the one place that knows both.
         .target(name: "DeviceReadings", dependencies: ["DeviceProtocols", "Vitals"]),
         /// The MQTT topic tree and versioned JSON payloads between gateways and the hub.
@@ -77,7 +81,7 @@ let package = Package(
             ], .when(platforms: [.linux]))]),
         /// The hub: storage (GRDB), ingest, alert book, device registry.
         .target(name: "Hub", dependencies: [
-            "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            "Vitals", "Scheduling", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "HubCommand", dependencies: [
@@ -87,7 +91,7 @@ let package = Package(
         ]),
         /// The hub's HTTP API over the Hub library: accounts and sessions, authorization, audit, clinical resources.
         .target(name: "HubAPI", dependencies: [
-            "Hub", "Vitals", "Telemetry", "MQTT", .product(name: "Hummingbird", package: "hummingbird"),
+            "Hub", "Scheduling", "Vitals", "Telemetry", "MQTT", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
@@ -103,6 +107,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DeviceProtocolTests", dependencies: ["DeviceProtocols", "TestSupport"]),
         .testTarget(name: "VitalsTests", dependencies: ["Vitals", "TestSupport"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "DeviceReadingsTests", dependencies: ["DeviceReadings", "DeviceProtocols", "Vitals"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Vitals", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulation", "Fleet", "DeviceProtocols", "Vitals", "TestSupport"]),
@@ -116,7 +121,7 @@ let package = Package(
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         .testTarget(name: "HubAPITests", dependencies: [
-            "HubAPI", "Hub", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
+            "HubAPI", "Hub", "Scheduling", "Vitals", "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), "APITestSupport",
