@@ -20,6 +20,11 @@ public struct APIConfiguration: Sendable {
     public var addressWindow: Duration = .minutes(5)
     /// The shortest password an account may have.
     public var minimumPasswordLength = 12
+    /// The hub's address as people reach it (`https://care.example.org`), for links it hands out such as calendar
+    /// feeds; when nil, the request's own `Host` over plain HTTP.
+    public var publicURL: String?
+    /// The host part of calendar events' UIDs, which must be globally unique.
+    public var calendarDomain = "silverwatch.local"
 
     public init() {}
 

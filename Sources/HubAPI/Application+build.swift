@@ -18,6 +18,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
         headers[.contentType] = "application/yaml; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.yaml())))
     }
+    CalendarFeedController(api: api).publicEndpoints(router)
     let v1 = router.group("api/v1")
     AuthController(api: api).publicEndpoints(v1)
     let signedIn = v1.group().add(middleware: AuthenticationMiddleware(api: api))
@@ -29,6 +30,9 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     FHIRController(api: api).endpoints(signedIn)
     FleetController(api: api).endpoints(signedIn)
     AuditController(api: api).endpoints(signedIn)
+    AvailabilityController(api: api).endpoints(signedIn)
+    AppointmentsController(api: api).endpoints(signedIn)
+    CalendarFeedController(api: api).endpoints(signedIn)
     // The WebSocket's path answers a plain GET too (with 404 unless upgrading), so it is in the table as GET.
     routeTable.set((router.routes + buildWebSocketRouter(api).routes).map { ($0.method.rawValue, $0.path.description) })
     return router

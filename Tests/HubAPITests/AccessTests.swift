@@ -2,6 +2,7 @@ import Foundation
 @testable import Hub
 @testable import HubAPI
 import Hummingbird
+import Scheduling
 import Testing
 
 /// Every endpoint, called as every role and anonymously: allowed or denied, as the access rules say.
@@ -84,6 +85,33 @@ struct AccessTests {
         .init(method: .get, path: "/api/v1/gateways/{gateway}/status-history", allowed: [.admin, .technician]),
         // No broker here: the role passes, and the hub says credential management is not configured.
         .init(method: .post, path: "/api/v1/gateways/{gateway}/credentials", allowed: [.admin, .technician], allowedStatus: 503),
+        // `{staff}` is caregiverA (the caregiver caller themself), with hours; `{appointment}` a clinic visit of
+        // `{patient}` with them on Monday at 09:00; `{timeOff}` their time off in February.
+        .init(method: .get, path: "/api/v1/staff/{staff}/availability", allowed: staff),
+        .init(method: .put, path: "/api/v1/staff/{staff}/availability", body: AppointmentsAPITests.nurseHours, allowed: [.admin, .caregiver]),
+        .init(method: .get, path: "/api/v1/staff/{staff}/time-off", allowed: [.admin, .caregiver]),
+        .init(method: .post, path: "/api/v1/staff/{staff}/time-off", body: #"{"start": "2027-03-01T00:00:00Z", "end": "2027-03-02T00:00:00Z"}"#,
+              allowed: [.admin, .caregiver]),
+        .init(method: .delete, path: "/api/v1/staff/{staff}/time-off/{timeOff}", allowed: [.admin, .caregiver]),
+        .init(method: .get, path: "/api/v1/staff/{staff}/slots?type=clinic-visit", allowed: signedIn),
+        .init(method: .get, path: "/api/v1/patients/{patient}/bookable-staff", allowed: clinical),
+        .init(method: .get, path: "/api/v1/appointments", allowed: signedIn),
+        .init(method: .post, path: "/api/v1/appointments",
+              body: #"{"patientId": {patient}, "staffId": {staff}, "type": "clinic-visit", "start": "2027-01-18T11:00:00Z"}"#, allowed: clinical),
+        .init(method: .get, path: "/api/v1/appointments/{appointment}", allowed: clinical),
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/confirm", allowed: clinical),
+        // Starting, completing and a no-show are the staff member's; on Friday, for Monday, the state then refuses them.
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/start", allowed: [.admin, .caregiver], allowedStatus: 409),
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/complete", allowed: [.admin, .caregiver], allowedStatus: 409),
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/no-show", allowed: [.admin, .caregiver], allowedStatus: 409),
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/cancel", body: #"{"reason": "unwell"}"#, allowed: clinical),
+        .init(method: .post, path: "/api/v1/appointments/{appointment}/reschedule", body: #"{"start": "2027-01-18T11:00:00Z"}"#, allowed: clinical),
+        .init(method: .get, path: "/api/v1/me/calendar-feed", allowed: signedIn),
+        .init(method: .post, path: "/api/v1/me/calendar-feed", allowed: signedIn),
+        // No feed made yet: the role passes, and there is nothing to revoke.
+        .init(method: .delete, path: "/api/v1/me/calendar-feed", allowed: signedIn, allowedStatus: 404),
+        // Public: the token in the URL decides, and an unknown one is 404 to everyone.
+        .init(method: .get, path: "/calendar/{feed}", allowed: Set(Caller.allCases), allowedStatus: 404),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
@@ -91,7 +119,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}"))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}").replacingOccurrences(of: "{staff}", with: "{accountId}").replacingOccurrences(of: "{timeOff}", with: "{timeOffId}").replacingOccurrences(of: "{appointment}", with: "{appointmentId}").replacingOccurrences(of: "?type=clinic-visit", with: ""))" })
         #expect(routes == table)
     }
 
@@ -102,6 +130,8 @@ struct AccessTests {
             let fixture = try await Fixture.make()
             let alert = endpoint.path.contains("{alert}") || endpoint.path.contains("{device}") || endpoint.path.contains("{gateway}")
                 ? try await fixture.raiseAlerts().device : 0
+            let scheduling = endpoint.path.contains("{staff}") || endpoint.path.contains("{appointment}") || endpoint.body?.contains("{staff}") == true
+                ? try await Self.schedule(fixture) : (appointment: 0, timeOff: 0)
             try await fixture.run { client in
                 let token: String? = switch caller {
                 case .anonymous: nil
@@ -114,7 +144,12 @@ struct AccessTests {
                     .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{alert}", with: String(alert))
                     .replacingOccurrences(of: "{device}", with: "ox-team").replacingOccurrences(of: "{gateway}", with: "gw-1")
-                let response = try await client.call(endpoint.method, path, token: token, body: endpoint.body)
+                    .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
+                    .replacingOccurrences(of: "{appointment}", with: String(scheduling.appointment))
+                    .replacingOccurrences(of: "{timeOff}", with: String(scheduling.timeOff)).replacingOccurrences(of: "{feed}", with: "unknown.ics")
+                let body = endpoint.body?.replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
+                    .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
+                let response = try await client.call(endpoint.method, path, token: token, body: body)
                 let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")
                 if endpoint.allowed.contains(caller), let status = endpoint.allowedStatus {
                     #expect(response.status == status, "\(caller) \(endpoint.testDescription) answered \(response.status)")
@@ -131,6 +166,19 @@ struct AccessTests {
                 }
             }
         }
+    }
+
+    /// CaregiverA's hours and time off, and a clinic visit of the team patient with them on Monday at 09:00.
+    static func schedule(_ fixture: Fixture) async throws -> (appointment: Int64, timeOff: Int64) {
+        let nurse = try #require(fixture.accounts["caregiverA"])
+        let document = try JSONDecoder().decode(AvailabilityDocument.self, from: Data(AppointmentsAPITests.nurseHours.utf8))
+        try await fixture.database.setAvailability(try Availability(document: document), accountID: nurse, at: fixture.clock.now())
+        let february = Date(timeIntervalSince1970: 1_801_440_000)
+        let timeOff = try await fixture.database.addTimeOff(accountID: nurse, february..<february.addingTimeInterval(86_400), reason: nil, at: fixture.clock.now())
+        let monday = try #require(ISO8601DateFormatter().date(from: "2027-01-18T09:00:00Z"))
+        let appointment = try await fixture.database.book(
+            NewAppointment(patientID: fixture.teamPatient, staffID: nurse, type: .clinicVisit, start: monday, note: nil, bookedBy: nurse), at: fixture.clock.now())
+        return (appointment.id, timeOff.id)
     }
 
     @Test func aCaregiverSeesOnlyTheirCareTeamsPatients() async throws {

@@ -8,28 +8,10 @@ import Vitals
 /// The FHIR export, checked by an independent FHIR R4 model (tools/validate-fhir.py, fhir.resources 6.5).
 @Suite("FHIR export")
 struct FHIRExportTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Runs the validator on `bundle`; its exit status and output.
     static func validate(_ bundle: Data) throws -> (status: Int32, output: String) {
-        let python = root.appendingPathComponent(".tools/venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("the FHIR validator is not installed: run scripts/setup (it installs tools/requirements.txt into .tools/venv)")
-            return (-1, "")
-        }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bundle-\(UUID().uuidString).json")
-        try bundle.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("tools/validate-fhir.py").path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let result = try Oracle.run("validate-fhir.py", on: bundle, suffix: ".json")
+        return (result.status, result.output + result.errors)
     }
 
     /// An hour of a patient's vitals from five devices, a flagged SpO2 and an activity reading among them.

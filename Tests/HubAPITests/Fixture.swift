@@ -136,6 +136,8 @@ struct APIResponse {
     var status: Int
     var headers: HTTPFields
     var json: Any?
+    /// The body as sent.
+    var body = Data()
 
     subscript(_ key: String) -> Any? { (json as? [String: Any])?[key] }
     var errorCode: String? { ((json as? [String: Any])?["error"] as? [String: Any])?["code"] as? String }
@@ -153,7 +155,7 @@ struct APIClient: Sendable {
         let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let data = Data(buffer: response.body)
         return APIResponse(status: Int(response.status.code), headers: response.headers,
-                           json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
+                           json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data), body: data)
     }
 
     /// Signs in; fails the test when refused.

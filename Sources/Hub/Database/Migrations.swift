@@ -269,6 +269,60 @@ enum Migrations {
             // When the hub last issued the gateway's MQTT credentials (the broker keeps them; the hub keeps no password).
             try db.alter(table: "gateway") { t in t.add(column: "credentialsIssuedAt", .integer) }
         }
+        migrator.registerMigration("v10: availability, appointments and calendar feeds") { db in
+            // A caregiver's or technician's working hours: Scheduling's availability document, as JSON.
+            try db.create(table: "availability") { t in
+                t.primaryKey("accountID", .integer).references("account", onDelete: .cascade)
+                t.column("document", .text).notNull()
+                t.column("updatedAt", .integer).notNull()
+            }
+            try db.create(table: "timeOff") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("accountID", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("startsAt", .integer).notNull()
+                t.column("endsAt", .integer).notNull()
+                t.column("reason", .text)
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(index: "timeOff_account", on: "timeOff", columns: ["accountID", "endsAt"])
+            // `revision` counts reschedules (a calendar's SEQUENCE); `room` is a video consultation's, unguessable.
+            try db.create(table: "appointment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientID", .integer).notNull().references("patient", onDelete: .restrict)
+                t.column("staffID", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("type", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("startsAt", .integer).notNull()
+                t.column("endsAt", .integer).notNull()
+                t.column("note", .text)
+                t.column("room", .text)
+                t.column("revision", .integer).notNull().defaults(to: 0)
+                t.column("bookedBy", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("createdAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+            }
+            try db.create(index: "appointment_staff", on: "appointment", columns: ["staffID", "startsAt"])
+            try db.create(index: "appointment_patient", on: "appointment", columns: ["patientID", "startsAt"])
+            // Every change to an appointment, with who made it and the times and status after it.
+            try db.create(table: "appointmentEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("appointmentID", .integer).notNull().references("appointment", onDelete: .cascade)
+                t.column("at", .integer).notNull()
+                t.column("actorID", .integer)
+                t.column("action", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("startsAt", .integer).notNull()
+                t.column("endsAt", .integer).notNull()
+                t.column("reason", .text)
+            }
+            try db.create(index: "appointmentEvent_appointment", on: "appointmentEvent", columns: ["appointmentID", "id"])
+            // A person's iCalendar feed: only the token's SHA-256 is kept, so the database cannot give the URL away.
+            try db.create(table: "calendarFeed") { t in
+                t.primaryKey("accountID", .integer).references("account", onDelete: .cascade)
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Scheduling
 import Hub
 import Hummingbird
 
@@ -16,11 +17,17 @@ struct Access: Sendable {
         case readVitals = "vitals.read"
         case exportFHIR = "fhir.export"
         case changeRules = "rules.change"
+        case book = "appointment.bookFor"
     }
 
     /// Admins only; 403 for everyone else.
     static func requireAdmin(_ session: SessionState) throws {
         guard session.account.role == .admin else { throw APIError.forbidden("only an admin may do this") }
+    }
+
+    /// The caller themself or an admin; 403 for anyone else, with `why`.
+    static func requireSelfOrAdmin(_ session: SessionState, _ accountID: Int64, _ why: String) throws {
+        guard session.account.role == .admin || session.account.id == accountID else { throw APIError.forbidden(why) }
     }
 
     /// The patients `session` may see: all for an admin, their care teams' for a caregiver, themself for a patient,
@@ -74,5 +81,55 @@ struct Access: Sendable {
     func alert(_ id: Int64, _ session: SessionState) async throws -> AlertRecord {
         guard let record = try await api.database.alert(id: id, in: try Self.alertScope(session)) else { throw APIError.notFound("alert \(id)") }
         return record
+    }
+}
+
+extension Access {
+    /// The appointments `session` lists: all for an admin, their own (as patient or as staff) for anyone else, and
+    /// for a caregiver also those of the patients on their care teams.
+    static func appointmentScope(_ session: SessionState) -> AppointmentScope {
+        switch session.account.role {
+        case .admin: .all
+        case .caregiver: .careTeam(caregiverID: session.account.id)
+        case .technician: .staff(session.account.id)
+        case .patient: .patient(session.account.patientID ?? 0)
+        }
+    }
+
+    /// Whether `session` may see `record`: an admin, its patient, its caregiver or technician, or a caregiver on its
+    /// patient's care team.
+    func maySee(_ record: AppointmentRecord, _ session: SessionState) async throws -> Bool {
+        let account = session.account
+        switch account.role {
+        case .admin: return true
+        case .patient: return account.patientID == record.patientID
+        case .technician: return record.staffID == account.id
+        case .caregiver:
+            if record.staffID == account.id { return true }
+            return try await api.database.isOnCareTeam(caregiverID: account.id, patientID: record.patientID)
+        }
+    }
+
+    /// Refuses (403) an action on a visible appointment that the caller's part in it does not allow: starting,
+    /// completing and recording a no-show are for the person it is with (or an admin); confirming, cancelling and
+    /// rescheduling for anyone who may see it.
+    func require(_ action: AppointmentAction, on record: AppointmentRecord, _ session: SessionState) throws {
+        switch action {
+        case .start, .complete, .markNoShow:
+            guard session.account.role == .admin || session.account.id == record.staffID else {
+                throw APIError.forbidden("only the person the appointment is with records how it went")
+            }
+        case .confirm, .cancel, .reschedule:
+            break
+        }
+    }
+
+    /// Whom patient `patientID` can book, and for what: the active caregivers on their care team (visits and video
+    /// consultations) and every active technician (device checks).
+    func bookableStaff(patientID: Int64) async throws -> [(account: Account, types: [AppointmentType])] {
+        let caregivers = try await api.database.careTeam(patientID: patientID, includingPast: false).map(\.caregiver).filter(\.active)
+        let technicians = try await api.database.accounts(role: .technician, after: nil, limit: 1000).filter(\.active)
+        return caregivers.map { ($0, AppointmentType.allCases.filter { !$0.needsTechnician }) }
+            + technicians.map { ($0, AppointmentType.allCases.filter(\.needsTechnician)) }
     }
 }
