@@ -41,8 +41,15 @@ extension HubCommand {
         @Option(help: "Minutes without a request after which a signed-in session ends.") var sessionIdleMinutes = 30
         @Option(help: "Minutes an access token is accepted.") var accessTokenMinutes = 10
         @Option(help: "bcrypt cost of new password hashes (4–31).") var passwordHashCost: UInt8 = 12
+        @Option(help: "The hub's address as people reach it (e.g. https://care.example.org), for the links it hands out (calendar feeds); default: the request's own host over HTTP.")
+        var publicURL: String?
 
         func validate() throws {
+            if let publicURL {
+                guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !publicURL.hasSuffix("/") else {
+                    throw ValidationError("--public-url must be an http or https URL without a trailing slash")
+                }
+            }
             guard (4...31).contains(passwordHashCost) else { throw ValidationError("--password-hash-cost must be from 4 to 31") }
             guard sessionIdleMinutes > 0, accessTokenMinutes > 0 else { throw ValidationError("session and token minutes must be positive") }
             guard (dynsecUsername == nil) == (dynsecPasswordFile == nil) else {
@@ -72,6 +79,7 @@ extension HubCommand {
             apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
+            apiConfiguration.publicURL = publicURL
             var gatewayCredentials: GatewayCredentials?
             if let dynsecUsername, let dynsecPasswordFile {
                 let password = try secret(fromFile: dynsecPasswordFile)

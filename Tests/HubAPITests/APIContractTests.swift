@@ -187,4 +187,18 @@ struct APIJSONTests {
             #expect(actual == expected, "\(seconds)")
         }
     }
+
+    @Test func timesAreReadAsFoundationReadsThemAndImpossibleOnesAreRefused() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = APIJSON.iso8601(Date(timeIntervalSince1970: Double(Int.random(in: -2_208_988_800...4_102_444_800, using: &generator))))
+            #expect(APIJSON.parseISO8601(text) == (try Date(text, strategy: .iso8601)), "\(text)")
+        }
+        #expect(APIJSON.parseISO8601("2026-11-21T09:10:00.250+01:00") == Date(timeIntervalSince1970: 1_795_248_600.25))
+        #expect(APIJSON.parseISO8601("2026-11-21T08:10:00-05:30") == Date(timeIntervalSince1970: 1_795_268_400))
+        for bad in ["2024-01-01T12:99:00Z", "2024-02-30T12:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T12:00:60Z", "2024-13-01T12:00:00Z",
+                    "2024-01-01 12:00:00Z", "2024-01-01T12:00:00", "2024-01-01T12:00:00+0100", "2024-01-01T12:00:00.Z", "2024-01-01T12:00:00Zjunk"] {
+            #expect(APIJSON.parseISO8601(bad) == nil, "\(bad)")
+        }
+    }
 }

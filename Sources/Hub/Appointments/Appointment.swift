@@ -82,6 +82,8 @@ public enum AppointmentScope: Sendable, Hashable {
 public enum AppointmentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The staff member does not exist, is inactive, or has the wrong role or relation for this type (422, `staffId`).
     case staffNotEligible(String)
+    /// No account `id`, or not an active caregiver or technician (404 for a staff member's own resources).
+    case notStaff(Int64)
     /// The staff member has no availability set up (422, `staffId`).
     case noAvailability(Int64)
     /// The start is not one of the staff member's slots even when free (422, `start`).
@@ -98,6 +100,7 @@ public enum AppointmentError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String {
         switch self {
         case .staffNotEligible(let why): why
+        case .notStaff(let id): "account \(id) is not an active caregiver or technician"
         case .noAvailability(let id): "account \(id) has no availability set up"
         case .notASlot(let why): why
         case .slotTaken: "this time was just booked by someone else: choose another slot"

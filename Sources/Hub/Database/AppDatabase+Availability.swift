@@ -6,6 +6,7 @@ extension AppDatabase {
     /// The availability of caregiver or technician `accountID`, if they have set one up.
     public func availability(accountID: Int64) async throws -> (availability: Availability, updatedAt: Date)? {
         try await writer.read { db in
+            try Self.requireStaff(db, accountID)
             guard let row = try Row.fetchOne(db, sql: "SELECT document, updatedAt FROM availability WHERE accountID = ?", arguments: [accountID]) else { return nil }
             return (try Self.availability(document: row["document"]), Date(millisecondsSince1970: row["updatedAt"]))
         }
@@ -85,7 +86,7 @@ extension AppDatabase {
     static func requireStaff(_ db: Database, _ accountID: Int64) throws {
         guard let role = try String.fetchOne(db, sql: "SELECT role FROM account WHERE id = ? AND active", arguments: [accountID]),
               role == Role.caregiver.rawValue || role == Role.technician.rawValue else {
-            throw AppointmentError.staffNotEligible("account \(accountID) is not an active caregiver or technician")
+            throw AppointmentError.notStaff(accountID)
         }
     }
 

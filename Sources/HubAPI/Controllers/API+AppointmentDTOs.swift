@@ -179,6 +179,7 @@ extension APIError {
         case .notASlot: self = .invalid("start", error.description)
         case .slotTaken, .patientBusy, .transition: self = .conflict(error.description)
         case .patientNotFound(let id): self = .notFound("patient \(id)")
+        case .notStaff(let id): self = .notFound("staff member \(id)")
         case .appointmentNotFound(let id): self = .notFound("appointment \(id)")
         }
     }

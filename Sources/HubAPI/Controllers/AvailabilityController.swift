@@ -25,7 +25,12 @@ struct AvailabilityController {
         let session = try context.caller()
         let id = try request.id("accountId", context: context, of: "staff member")
         guard session.account.role != .patient else { throw APIError.forbidden("a patient sees free slots, not working hours") }
-        let stored = try await api.database.availability(accountID: id)
+        let stored: (availability: Availability, updatedAt: Date)?
+        do {
+            stored = try await api.database.availability(accountID: id)
+        } catch let error as AppointmentError {
+            throw APIError(error)
+        }
         return DTO.Availability(accountId: id, availability: stored?.availability.document, updatedAt: stored?.updatedAt)
     }
 
@@ -43,7 +48,7 @@ struct AvailabilityController {
         do {
             try await api.database.setAvailability(availability, accountID: id, at: api.now())
         } catch let error as AppointmentError {
-            throw APIError.invalid("accountId", error.description)
+            throw APIError(error)
         }
         try await api.audit(session, "availability.change", patients: [nil], request: request, context: context)
         return DTO.Availability(accountId: id, availability: availability.document, updatedAt: api.now())
@@ -54,7 +59,10 @@ struct AvailabilityController {
         let id = try request.id("accountId", context: context, of: "staff member")
         try Access.requireSelfOrAdmin(session, id, "a person's time off is theirs and the admins'")
         let since = try Query(request).date("since") ?? api.now()
-        return DTO.TimeOffList(items: try await api.database.timeOff(accountID: id, endingAfter: since).map(DTO.TimeOff.init))
+        guard let account = try await api.database.account(id: id), account.role == .caregiver || account.role == .technician else {
+            throw APIError.notFound("staff member \(id)")
+        }
+        return DTO.TimeOffList(items: try await api.database.timeOff(accountID: account.id, endingAfter: since).map(DTO.TimeOff.init))
     }
 
     @Sendable func addTimeOff(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<DTO.TimeOff> {
@@ -69,7 +77,7 @@ struct AvailabilityController {
         do {
             record = try await api.database.addTimeOff(accountID: id, body.start..<body.end, reason: body.reason, at: api.now())
         } catch let error as AppointmentError {
-            throw APIError.invalid("accountId", error.description)
+            throw APIError(error)
         }
         try await api.audit(session, "timeOff.add", patients: [nil], request: request, context: context)
         var headers = HTTPFields()
@@ -106,10 +114,13 @@ struct AvailabilityController {
                 throw APIError.notFound("staff member \(id)")
             }
         }
-        guard let stored = try await api.database.availability(accountID: id),
-              let slots = try await api.database.freeSlots(staffID: id, type: type, in: from..<to, now: api.now()) else {
-            throw APIError.notFound("availability of staff member \(id)")
+        let found: (stored: (availability: Availability, updatedAt: Date)?, slots: [Range<Date>]?)
+        do {
+            found = (try await api.database.availability(accountID: id), try await api.database.freeSlots(staffID: id, type: type, in: from..<to, now: api.now()))
+        } catch let error as AppointmentError {
+            throw APIError(error)
         }
+        guard let stored = found.stored, let slots = found.slots else { throw APIError.notFound("availability of staff member \(id)") }
         return DTO.Slots(staffId: id, type: type, minutes: stored.availability.length(of: type), timeZone: stored.availability.timeZone.identifier,
                          items: slots.map { DTO.Slot(start: $0.lowerBound, end: $0.upperBound) })
     }

@@ -22,7 +22,7 @@ struct Query {
 
     func date(_ name: String) throws -> Date? {
         guard let text = text(name) else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else { throw APIError.invalid(name, "\(name) must be an ISO 8601 time, e.g. 2026-11-21T08:00:00Z") }
+        guard let date = APIJSON.parseISO8601(text) else { throw APIError.invalid(name, "\(name) must be an ISO 8601 time, e.g. 2026-11-21T08:00:00Z") }
         return date
     }
 
