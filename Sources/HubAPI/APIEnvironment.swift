@@ -20,6 +20,8 @@ public struct APIEnvironment: Sendable {
     let metrics = HubMetrics()
     /// Changes for the live WebSocket clients, polled once for all of them.
     let liveFeed: LiveFeed
+    /// The video consultations' signalling rooms with someone in them.
+    let videoRooms = VideoRooms()
     /// Issues gateways' MQTT credentials through the broker's dynamic-security plugin; nil when not configured.
     let gatewayCredentials: GatewayCredentials?
     let now: @Sendable () -> Date

@@ -38,10 +38,11 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     return router
 }
 
-/// The routes that upgrade to a WebSocket: `/api/v1/live`.
+/// The routes that upgrade to a WebSocket: `/api/v1/live` and `/api/v1/video/{room}`.
 public func buildWebSocketRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     LiveController(api: api).endpoints(router)
+    VideoSignallingController(api: api).endpoints(router)
     return router
 }
 

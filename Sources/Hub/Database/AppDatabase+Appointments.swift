@@ -45,6 +45,13 @@ extension AppDatabase {
         }
     }
 
+    /// The video consultation whose room is `room`.
+    public func appointment(room: String) async throws -> AppointmentRecord? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "\(Self.appointmentSelect) WHERE ap.room = ?", arguments: [room]).map(Self.appointment)
+        }
+    }
+
     /// Appointments in `scope` starting in `range`, in start order after the (start, id) position `after`.
     public func appointments(in scope: AppointmentScope, starting range: Range<Date>, statuses: Set<AppointmentStatus>?,
                              after: (start: Date, id: Int64)?, limit: Int) async throws -> [AppointmentRecord] {

@@ -303,6 +303,7 @@ enum Migrations {
             }
             try db.create(index: "appointment_staff", on: "appointment", columns: ["staffID", "startsAt"])
             try db.create(index: "appointment_patient", on: "appointment", columns: ["patientID", "startsAt"])
+            try db.create(index: "appointment_room", on: "appointment", columns: ["room"], options: .unique, condition: Column("room") != nil)
             // Every change to an appointment, with who made it and the times and status after it.
             try db.create(table: "appointmentEvent") { t in
                 t.autoIncrementedPrimaryKey("id")

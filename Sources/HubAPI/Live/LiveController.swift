@@ -70,23 +70,13 @@ struct LiveController {
         }
 
         // 1. hello, with a valid token of a live session.
-        let helloText = try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { await clientMessages.first { _ in true } }
-            group.addTask {
-                try await Task.sleep(for: Self.helloTimeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let helloText = try await SocketHello.first(clientMessages, timeout: Self.helloTimeout)
         guard let helloText, let hello = try? JSONDecoder().decode(Hello.self, from: Data(helloText.utf8)), hello.type == "hello" else {
             return try await refuse("send {\"type\": \"hello\", \"token\": …} first")
         }
-        guard let claims = await api.tokens.verify(hello.token, at: api.now()),
-              var session = try await api.database.activeSession(id: claims.sid, idleLimit: api.configuration.sessionIdleLimit, at: api.now()),
-              String(session.account.id) == claims.sub.value
-        else { return try await refuse("the access token is invalid or its session has ended; sign in again") }
+        guard var session = try await SocketHello.session(token: hello.token, api) else {
+            return try await refuse("the access token is invalid or its session has ended; sign in again")
+        }
         var cursor: Int64?
         if let text = hello.cursor {
             guard let position = PageRequest.position(of: text) else { return try await refuse("cursor is not one this hub gave out") }

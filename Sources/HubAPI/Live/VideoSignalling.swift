@@ -1,0 +1,198 @@
+import Foundation
+import Hub
+import Hummingbird
+import HummingbirdWebSocket
+import Scheduling
+import Synchronization
+
+/// `GET /api/v1/video/{room}`, a WebSocket: the signalling channel of a video consultation, relaying WebRTC offers,
+/// answers and ICE candidates between its two participants (the patient and the caregiver) and no one else. The media
+/// then flow between the two browsers; the hub never sees them.
+///
+/// The protocol, JSON text frames:
+/// 1. The client sends `{"type": "hello", "token": "<access token>"}` within 10 seconds.
+/// 2. The server checks that the caller is the appointment's patient or caregiver and that the room is open (from 30
+///    minutes before the start to an hour after the end, while the appointment is scheduled, confirmed or started),
+///    then answers `{"type": "ready", "appointmentId", "role": "patient" | "staff", "peerPresent"}`; the other
+///    participant, if there, gets `{"type": "peer-joined"}`.
+/// 3. `{"type": "offer" | "answer", "sdp": "…"}` and `{"type": "ice", "candidate": {…}}` go to the other participant
+///    as sent, with `"from"` added; anything else, or a message with no one to receive it, is answered with
+///    `{"type": "error", "message"}`. When a participant leaves, the other gets `{"type": "peer-left"}`; a participant
+///    who joins again from elsewhere replaces their earlier connection (closed with `{"type": "closing"}`).
+struct VideoSignallingController {
+    let api: APIEnvironment
+
+    static let helloTimeout: Duration = .seconds(10)
+    /// The room opens this long before the appointment's start…
+    static let opensBefore: TimeInterval = 30 * 60
+    /// …and closes this long after its end.
+    static let closesAfter: TimeInterval = 60 * 60
+    /// The largest message relayed (an SDP with many candidates is a few kilobytes).
+    static let maximumMessage = 65_536
+
+    func endpoints(_ router: Router<HubRequestContext>) {
+        router.ws("api/v1/video/:room") { inbound, outbound, context in
+            let room = context.requestContext.parameters.get("room") ?? ""
+            try await serve(room, inbound, outbound, context.request, context.requestContext)
+        }
+    }
+
+    private struct Hello: Decodable {
+        var type: String
+        var token: String
+    }
+
+    private func serve(_ room: String, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request,
+                       _ context: HubRequestContext) async throws {
+        let (clientMessages, received) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(64))
+        let (toClient, deliver) = AsyncStream.makeStream(of: VideoRooms.Outgoing.self, bufferingPolicy: .bufferingOldest(256))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await message in inbound.messages(maxSize: Self.maximumMessage) {
+                    if case .text(let text) = message { received.yield(text) }
+                }
+                received.finish()
+            }
+            group.addTask {
+                // The only writer of this socket: what the room and this connection's own session send.
+                for await outgoing in toClient {
+                    switch outgoing {
+                    case .text(let text): try await outbound.write(.text(text))
+                    case .close(let reason):
+                        try await outbound.write(.text(VideoRooms.json(["type": "closing", "reason": reason])))
+                        try await outbound.close(.policyViolation, reason: reason)
+                        return
+                    }
+                }
+            }
+            group.addTask { try await session(room, clientMessages, deliver, request, context) }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func session(_ room: String, _ clientMessages: AsyncStream<String>, _ deliver: AsyncStream<VideoRooms.Outgoing>.Continuation,
+                         _ request: Request, _ context: HubRequestContext) async throws {
+        func refuse(_ reason: String) async throws {
+            deliver.yield(.close(reason))
+            deliver.finish()
+            // The writer closes the socket; the client's end of the stream then ends this session.
+            for await _ in clientMessages {}
+        }
+        guard let helloText = try await SocketHello.first(clientMessages, timeout: Self.helloTimeout),
+              let hello = try? JSONDecoder().decode(Hello.self, from: Data(helloText.utf8)), hello.type == "hello" else {
+            return try await refuse("send {\"type\": \"hello\", \"token\": …} first")
+        }
+        guard let session = try await SocketHello.session(token: hello.token, api) else {
+            return try await refuse("the access token is invalid or its session has ended; sign in again")
+        }
+        // Only the two participants learn that the room exists.
+        guard let appointment = try await api.database.appointment(room: room),
+              let role = Self.role(of: session.account, in: appointment) else {
+            return try await refuse("there is no such room, or it is not yours")
+        }
+        let now = api.now()
+        guard appointment.status.holdsTime,
+              now >= appointment.start.addingTimeInterval(-Self.opensBefore), now <= appointment.end.addingTimeInterval(Self.closesAfter) else {
+            return try await refuse("the room is open from 30 minutes before the consultation to an hour after its end")
+        }
+        try await api.audit(session, "video.join", patients: [appointment.patientID], request: request, context: context)
+
+        let member = VideoRooms.Member(deliver: deliver)
+        let peerPresent = api.videoRooms.join(room, role, member)
+        defer { api.videoRooms.leave(room, role, member) }
+        deliver.yield(.text(VideoRooms.json(["type": "ready", "appointmentId": appointment.id, "role": role.rawValue, "peerPresent": peerPresent])))
+
+        for await text in clientMessages {
+            guard var message = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], let type = message["type"] as? String else {
+                deliver.yield(.text(VideoRooms.json(["type": "error", "message": "messages are JSON objects with a type"])))
+                continue
+            }
+            switch type {
+            case "offer", "answer":
+                guard message["sdp"] is String else {
+                    deliver.yield(.text(VideoRooms.json(["type": "error", "message": "an \(type) carries its sdp, a string"])))
+                    continue
+                }
+            case "ice":
+                guard message["candidate"] is [String: Any] || message["candidate"] is NSNull else {
+                    deliver.yield(.text(VideoRooms.json(["type": "error", "message": "an ice message carries its candidate, an object (or null at the end)"])))
+                    continue
+                }
+            default:
+                deliver.yield(.text(VideoRooms.json(["type": "error", "message": "\(type) is not a signalling message: offer, answer or ice"])))
+                continue
+            }
+            message["from"] = role.rawValue
+            if !api.videoRooms.relay(room, from: role, VideoRooms.json(message)) {
+                deliver.yield(.text(VideoRooms.json(["type": "error", "message": "the other participant has not joined yet"])))
+            }
+        }
+    }
+
+    static func role(of account: Account, in appointment: AppointmentRecord) -> VideoRooms.Role? {
+        guard appointment.type == .videoConsultation else { return nil }
+        if account.role == .patient, account.patientID == appointment.patientID { return .patient }
+        if account.role == .caregiver, account.id == appointment.staffID { return .staff }
+        return nil
+    }
+}
+
+/// The video rooms with someone in them: each participant's outgoing stream, so that one connection's task can hand
+/// a message to the other's writer.
+final class VideoRooms: Sendable {
+    enum Role: String, Sendable { case patient, staff }
+
+    enum Outgoing: Sendable {
+        case text(String)
+        case close(String)
+    }
+
+    struct Member: Sendable {
+        let id = UUID()
+        let deliver: AsyncStream<Outgoing>.Continuation
+    }
+
+    private let rooms = Mutex<[String: [Role: Member]]>([:])
+
+    /// Puts `member` in `room` as `role`, replacing (and closing) an earlier connection of the same participant, and
+    /// tells the other participant; whether the other participant is there.
+    func join(_ room: String, _ role: Role, _ member: Member) -> Bool {
+        let (replaced, peer) = rooms.withLock { rooms -> (Member?, Member?) in
+            let replaced = rooms[room]?[role]
+            rooms[room, default: [:]][role] = member
+            return (replaced, rooms[room]?[role.other])
+        }
+        replaced?.deliver.yield(.close("joined again from elsewhere"))
+        replaced?.deliver.finish()
+        peer?.deliver.yield(.text(Self.json(["type": "peer-joined"])))
+        return peer != nil
+    }
+
+    /// Takes `member` out of `room` (unless a newer connection replaced it) and tells the other participant.
+    func leave(_ room: String, _ role: Role, _ member: Member) {
+        let peer = rooms.withLock { rooms -> Member? in
+            guard rooms[room]?[role]?.id == member.id else { return nil }
+            rooms[room]?[role] = nil
+            let peer = rooms[room]?[role.other]
+            if rooms[room]?.isEmpty == true { rooms[room] = nil }
+            return peer
+        }
+        peer?.deliver.yield(.text(Self.json(["type": "peer-left"])))
+    }
+
+    /// Hands `text` to the other participant of `room`; false when they are not there.
+    func relay(_ room: String, from role: Role, _ text: String) -> Bool {
+        guard let peer = rooms.withLock({ $0[room]?[role.other] }) else { return false }
+        peer.deliver.yield(.text(text))
+        return true
+    }
+
+    static func json(_ object: [String: Any]) -> String {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+extension VideoRooms.Role {
+    var other: VideoRooms.Role { self == .patient ? .staff : .patient }
+}
