@@ -74,6 +74,10 @@ extension AppointmentAction {
 /// An action the appointment's state does not allow (answered as 409).
 public struct AppointmentTransitionError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 extension AppointmentStatus {

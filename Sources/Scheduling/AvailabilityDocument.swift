@@ -31,7 +31,8 @@ public struct AvailabilityDocument: Sendable, Hashable, Codable {
 extension Availability {
     /// The availability `document` describes, or the first problem, naming its field as the document spells it.
     public init(document: AvailabilityDocument) throws(AvailabilityError) {
-        guard let zone = TimeZone(identifier: document.timeZone), document.timeZone.contains("/") || document.timeZone == "UTC" else {
+        // Region names (`Europe/London`), or UTC, which Foundation on Linux names GMT.
+        guard let zone = TimeZone(identifier: document.timeZone), document.timeZone.contains("/") || ["UTC", "GMT"].contains(document.timeZone) else {
             throw AvailabilityError(field: "timeZone", "\"\(document.timeZone)\" is not an IANA time zone such as Europe/London")
         }
         func hours(_ span: AvailabilityDocument.Span, field: String) throws(AvailabilityError) -> Hours {

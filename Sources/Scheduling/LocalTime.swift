@@ -17,7 +17,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) }),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -94,7 +94,8 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `HH:MM`, 00:00 to 24:00.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, text.utf8.allSatisfy({ $0 == UInt8(ascii: ":") || (48...57).contains($0) }),
+              let hours = Int(parts[0]), let minutes = Int(parts[1]),
               (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0 else { return nil }
         self.init(minutes: hours * 60 + minutes)
     }

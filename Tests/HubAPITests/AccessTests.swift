@@ -181,6 +181,22 @@ struct AccessTests {
         return (appointment.id, timeOff.id)
     }
 
+    @Test func aCaregiverKeepsTheirOwnHoursAndNoOneElses() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await Self.schedule(fixture)
+        try await fixture.run { client in
+            let other = try await client.login("caregiverB").access
+            let nurseA = try #require(fixture.accounts["caregiverA"])
+            #expect(try await client.call(.put, "/api/v1/staff/\(nurseA)/availability", token: other, body: AppointmentsAPITests.nurseHours).status == 403)
+            #expect(try await client.call(.get, "/api/v1/staff/\(nurseA)/time-off", token: other).status == 403)
+            #expect(try await client.call(.post, "/api/v1/staff/\(nurseA)/time-off", token: other,
+                                          body: #"{"start": "2027-03-01T00:00:00Z", "end": "2027-03-02T00:00:00Z"}"#).status == 403)
+            // Their own hours, yes.
+            #expect(try await client.call(.put, "/api/v1/staff/\(fixture.accounts["caregiverB"]!)/availability", token: other,
+                                          body: AppointmentsAPITests.nurseHours).status == 200)
+        }
+    }
+
     @Test func aCaregiverSeesOnlyTheirCareTeamsPatients() async throws {
         let fixture = try await Fixture.make()
         try await fixture.run { client in

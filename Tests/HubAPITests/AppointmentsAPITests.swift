@@ -309,4 +309,72 @@ struct AppointmentsAPITests {
             #expect(try await client.call(.get, "/calendar/not-a-token.ics").status == 404)
         }
     }
+
+    @Test func forgedCursorsAndImpossibleTimesAreRefusedNotFatal() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await Self.hours(fixture, client)
+            let nurseID = fixture.accounts["caregiverA"]!
+            // a1:9223372036854775807:1, the largest start a cursor can hold.
+            let forged = try await client.call(.get, "/api/v1/appointments?cursor=YTE6OTIyMzM3MjAzNjg1NDc3NTgwNzox", token: nurse)
+            #expect(forged.status == 200 && forged.items.isEmpty)
+            let ancient = try await client.call(.post, "/api/v1/staff/\(nurseID)/time-off", token: nurse,
+                                                body: #"{"start": "0000-01-01T00:00:00+00:01", "end": "0000-01-01T01:00:00Z"}"#)
+            #expect(ancient.status == 422 && ancient.errorField == "start")
+            #expect(try await client.call(.get, "/api/v1/staff/\(nurseID)/time-off?since=0000-01-01T00:00:00Z", token: nurse).errorField == "since")
+        }
+    }
+
+    @Test func hoursInUTCReadBackAndOfferSlots() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            let nurseID = fixture.accounts["caregiverA"]!
+            let body = #"{"timeZone": "UTC", "weekly": [{"weekday": "monday", "start": "09:00", "end": "10:00", "location": "clinic"}]}"#
+            let stored = try await client.call(.put, "/api/v1/staff/\(nurseID)/availability", token: nurse, body: body)
+            #expect(stored.status == 200)
+            // What the hub answers is itself an availability it takes back.
+            let echoed = try JSONSerialization.data(withJSONObject: try #require(stored["availability"] as? [String: Any]))
+            #expect(try await client.call(.put, "/api/v1/staff/\(nurseID)/availability", token: nurse, body: String(decoding: echoed, as: UTF8.self)).status == 200)
+            let slots = try await client.call(.get, "/api/v1/staff/\(nurseID)/slots?type=clinic-visit&from=2027-01-18T00:00:00Z&to=2027-01-19T00:00:00Z", token: nurse)
+            #expect(slots.items.compactMap { $0["start"] as? String } == ["2027-01-18T09:00:00Z", "2027-01-18T09:15:00Z", "2027-01-18T09:30:00Z"])
+        }
+    }
+
+    @Test func aCaregiverWhoLeavesTheCareTeamLosesThePatientsAppointments() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await Self.hours(fixture, client)
+            let nurseID = fixture.accounts["caregiverA"]!
+            let id = try #require(try await Self.book(client, nurse, patient: fixture.teamPatient, staff: nurseID, type: "clinic-visit",
+                                                      start: "2027-01-18T09:00:00Z")["id"] as? Int64)
+            let admin = try await client.login("admin").access
+            #expect(try await client.call(.delete, "/api/v1/patients/\(fixture.teamPatient)/care-team/\(nurseID)", token: admin).status == 200)
+            #expect(try await client.call(.get, "/api/v1/appointments/\(id)", token: nurse).status == 404)
+            #expect(try await client.call(.get, "/api/v1/appointments", token: nurse).items.isEmpty)
+            #expect(try await client.call(.post, "/api/v1/appointments/\(id)/start", token: nurse).status == 404)
+            // The patient can no longer move it to another time with them either.
+            let patient = try await client.login("patient").access
+            let moved = try await client.call(.post, "/api/v1/appointments/\(id)/reschedule", token: patient, body: #"{"start": "2027-01-18T10:00:00Z"}"#)
+            #expect(moved.status == 422 && moved.errorField == "staffId", "\(moved.status) \(String(describing: moved.json))")
+        }
+    }
+
+    @Test func aTechnicianSeesTheirDeviceChecksWithoutClinicalDetail() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await Self.hours(fixture, client)
+            let technicianID = fixture.accounts["technician"]!
+            let check = try #require(try await Self.book(client, nurse, patient: fixture.teamPatient, staff: technicianID, type: "device-check",
+                                                         start: "2027-01-18T15:00:00Z", note: "breathless since Tuesday")["id"] as? Int64)
+            _ = try await client.call(.post, "/api/v1/appointments/\(check)/cancel", token: nurse, body: #"{"reason": "admitted with pneumonia"}"#)
+            let technician = try await client.login("technician").access
+            let seen = try await client.call(.get, "/api/v1/appointments/\(check)", token: technician)
+            let appointment = try #require(seen["appointment"] as? [String: Any])
+            #expect(appointment["staffName"] as? String == "technician" && appointment["patientName"] == nil && appointment["note"] == nil)
+            #expect(String(decoding: seen.body, as: UTF8.self).contains("pneumonia") == false)
+            #expect(try await client.call(.get, "/api/v1/appointments?patientId=\(fixture.otherPatient)", token: technician).items.isEmpty)
+            #expect(try await client.call(.get, "/api/v1/appointments?patientId=\(fixture.teamPatient)", token: technician).items.count == 1)
+        }
+    }
 }

@@ -88,18 +88,18 @@ struct VideoSignallingTests {
         try await fixture.runLive { client in
             // Friday, five days early: closed even to the patient.
             let early = try await Self.refusal(client, room: room, token: try await client.login("patient").access)
-            #expect(early.type == "closing")
+            #expect(early.reason == "the room is open from 30 minutes before the consultation to an hour after its end")
         }
         fixture.clock.advance(.seconds(5 * 86_400 + 45 * 60))
         try await fixture.runLive { client in
             for name in ["caregiverB", "admin", "technician"] {
                 let said = try await Self.refusal(client, room: room, token: try await client.login(name).access)
-                #expect(said.type == "closing", "\(name) got \(String(describing: said))")
+                #expect(said.reason == "there is no such room, or it is not yours", "\(name) got \(String(describing: said))")
             }
             let unknown = try await Self.refusal(client, room: "0123456789abcdef0123456789abcdef", token: try await client.login("patient").access)
             #expect(unknown.reason == "there is no such room, or it is not yours")
             let forged = try await Self.refusal(client, room: room, token: "not-a-token")
-            #expect(forged.type == "closing")
+            #expect(forged.reason == "the access token is invalid or its session has ended; sign in again")
         }
     }
 
@@ -112,7 +112,35 @@ struct VideoSignallingTests {
         fixture.clock.advance(.seconds(5 * 86_400 + 45 * 60))
         try await fixture.runLive { client in
             let said = try await Self.refusal(client, room: room, token: try await client.login("patient").access)
-            #expect(said.type == "closing")
+            #expect(said.reason == "the consultation is cancelled")
+        }
+    }
+
+    @Test func aJoinedParticipantIsDisconnectedWhenTheConsultationIsCancelledOrTheyLeaveTheTeam() async throws {
+        let fixture = try await Fixture.make()
+        let room = try await Self.consultation(fixture)
+        let appointment = try #require(try await fixture.database.appointment(room: room))
+        fixture.clock.advance(.seconds(5 * 86_400 + 45 * 60))
+        try await fixture.runLive { client in
+            let patient = try await client.login("patient").access
+            let nurse = try await client.login("caregiverA").access
+            for (token, end) in [(nurse, "team"), (patient, "cancel")] {
+                let closing = Box<String?>(nil)
+                try await client.client.ws("/api/v1/video/\(room)") { inbound, outbound, _ in
+                    var socket = LiveSocket(inbound, outbound)
+                    try await socket.hello(token: token)
+                    _ = try await socket.until("ready")
+                    if end == "team" {
+                        try await fixture.database.setCareTeamMember(patientID: fixture.teamPatient, caregiverID: fixture.accounts["caregiverA"]!, member: false,
+                                                                     at: fixture.clock.now())
+                    } else {
+                        _ = try await fixture.database.changeAppointment(id: appointment.id, .cancel, actorID: fixture.accounts["patient"]!, reason: "better",
+                                                                         at: fixture.clock.now())
+                    }
+                    closing.value = try await socket.until("closing").last?["reason"] as? String
+                }
+                #expect(closing.value == (end == "team" ? "the room is no longer yours" : "the consultation is cancelled"))
+            }
         }
     }
 }

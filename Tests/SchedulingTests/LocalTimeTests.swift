@@ -28,6 +28,7 @@ struct LocalTimeTests {
         #expect(LocalDate("1900-02-29") == nil)
         #expect(LocalDate("2026-04-31") == nil)
         #expect(LocalDate("2026-4-30") == nil)
+        #expect(LocalDate("+202-01-01") == nil && LocalDate("-001-01-01") == nil)
     }
 
     @Test(arguments: [("2026-11-21", Weekday.saturday), ("2026-03-29", .sunday), ("1970-01-01", .thursday), ("1969-12-29", .monday)])
@@ -39,7 +40,7 @@ struct LocalTimeTests {
         #expect(TimeOfDay("00:00")?.minutes == 0)
         #expect(TimeOfDay("24:00")?.minutes == 1440)
         #expect(TimeOfDay("09:05")?.description == "09:05")
-        for bad in ["24:30", "9:00", "12:60", "-1:00", "12", "ab:cd"] { #expect(TimeOfDay(bad) == nil, "\(bad)") }
+        for bad in ["24:30", "9:00", "12:60", "-1:00", "12", "ab:cd", "+9:00", "-0:00"] { #expect(TimeOfDay(bad) == nil, "\(bad)") }
     }
 
     @Test func londonWallTimesFollowGreenwichInWinterAndSummerTimeInSummer() throws {

@@ -74,7 +74,7 @@ public enum AppointmentScope: Sendable, Hashable {
     case patient(Int64)
     /// Those with this caregiver or technician.
     case staff(Int64)
-    /// A caregiver's own, and those of the patients on their care teams.
+    /// Those of the patients on a caregiver's care teams now (their own among them).
     case careTeam(caregiverID: Int64)
 }
 

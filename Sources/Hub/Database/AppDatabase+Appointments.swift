@@ -52,13 +52,14 @@ extension AppDatabase {
         }
     }
 
-    /// Appointments in `scope` starting in `range`, in start order after the (start, id) position `after`.
-    public func appointments(in scope: AppointmentScope, starting range: Range<Date>, statuses: Set<AppointmentStatus>?,
-                             after: (start: Date, id: Int64)?, limit: Int) async throws -> [AppointmentRecord] {
+    /// Appointments in `scope` (of `patientID` only, if given) starting in `range`, in start order after the
+    /// position `after` (a start in ms since 1970 and an id, as a cursor carries them).
+    public func appointments(in scope: AppointmentScope, patientID: Int64? = nil, starting range: Range<Date>, statuses: Set<AppointmentStatus>?,
+                             after: (startMilliseconds: Int64, id: Int64)?, limit: Int) async throws -> [AppointmentRecord] {
         try await writer.read { db in
-            var conditions = ["ap.startsAt >= ?", "ap.startsAt < ?", "(ap.startsAt, ap.id) > (?, ?)"]
+            var conditions = ["ap.startsAt >= ?", "ap.startsAt < ?", "(ap.startsAt, ap.id) > (?, ?)", "(? IS NULL OR ap.patientID = ?)"]
             var arguments: StatementArguments = [range.lowerBound.millisecondsSince1970, range.upperBound.millisecondsSince1970,
-                                                 after?.start.millisecondsSince1970 ?? Int64.min, after?.id ?? 0]
+                                                 after?.startMilliseconds ?? Int64.min, after?.id ?? 0, patientID, patientID]
             switch scope {
             case .all: break
             case .patient(let id):
@@ -68,8 +69,9 @@ extension AppDatabase {
                 conditions.append("ap.staffID = ?")
                 arguments += [id]
             case .careTeam(let caregiverID):
-                conditions.append("(ap.staffID = ? OR ap.patientID IN (SELECT patientID FROM careTeamMembership WHERE caregiverID = ? AND until IS NULL))")
-                arguments += [caregiverID, caregiverID]
+                // Their own appointments too are with their care teams' patients: one who left a team sees none of its.
+                conditions.append("ap.patientID IN (SELECT patientID FROM careTeamMembership WHERE caregiverID = ? AND until IS NULL)")
+                arguments += [caregiverID]
             }
             if let statuses {
                 conditions.append("ap.status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))")
@@ -83,7 +85,9 @@ extension AppDatabase {
 
     /// Applies `action` (not a reschedule) to appointment `id` at `time`, recording who did it and why.
     public func changeAppointment(id: Int64, _ action: AppointmentAction, actorID: Int64, reason: String?, at time: Date) async throws -> AppointmentRecord {
-        precondition(action != .reschedule, "a reschedule needs its new time: reschedule(id:to:…)")
+        guard action != .reschedule else {
+            throw AppointmentError.transition(AppointmentTransitionError(description: "a reschedule needs its new time"))
+        }
         return try await writer.write { db in
             let record = try Self.appointment(db, id)
             let status: AppointmentStatus
@@ -108,6 +112,8 @@ extension AppDatabase {
             } catch let error as AppointmentTransitionError {
                 throw AppointmentError.transition(error)
             }
+            // The staff member must still be one the patient could book (on the care team, active).
+            try Self.checkEligible(db, staffID: record.staffID, patientID: record.patientID, type: record.type)
             let slot = try Self.freeSlot(db, staffID: record.staffID, patientID: record.patientID, type: record.type, start: start, excluding: id, now: time)
             try db.execute(sql: "UPDATE appointment SET status = 'scheduled', startsAt = ?, endsAt = ?, revision = revision + 1, updatedAt = ? WHERE id = ?",
                            arguments: [slot.lowerBound.millisecondsSince1970, slot.upperBound.millisecondsSince1970, time.millisecondsSince1970, id])

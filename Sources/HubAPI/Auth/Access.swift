@@ -85,8 +85,8 @@ struct Access: Sendable {
 }
 
 extension Access {
-    /// The appointments `session` lists: all for an admin, their own (as patient or as staff) for anyone else, and
-    /// for a caregiver also those of the patients on their care teams.
+    /// The appointments `session` lists: all for an admin, those of their care teams' patients for a caregiver, their
+    /// own for a technician and for a patient.
     static func appointmentScope(_ session: SessionState) -> AppointmentScope {
         switch session.account.role {
         case .admin: .all
@@ -96,8 +96,8 @@ extension Access {
         }
     }
 
-    /// Whether `session` may see `record`: an admin, its patient, its caregiver or technician, or a caregiver on its
-    /// patient's care team.
+    /// Whether `session` may see `record`: an admin, its patient, its technician, or a caregiver on its patient's
+    /// care team now (the caregiver it is with included: one who left the team no longer sees it).
     func maySee(_ record: AppointmentRecord, _ session: SessionState) async throws -> Bool {
         let account = session.account
         switch account.role {
@@ -105,7 +105,6 @@ extension Access {
         case .patient: return account.patientID == record.patientID
         case .technician: return record.staffID == account.id
         case .caregiver:
-            if record.staffID == account.id { return true }
             return try await api.database.isOnCareTeam(caregiverID: account.id, patientID: record.patientID)
         }
     }

@@ -7,7 +7,7 @@ extension DTO {
     struct Appointment: ResponseEncodable, Sendable {
         var id: Int64
         var patientId: Int64
-        /// Absent for a technician, who sees no patient records.
+        /// Absent for a technician.
         var patientName: String?
         var staffId: Int64
         var staffName: String
@@ -23,17 +23,20 @@ extension DTO {
         var createdAt: Date
         var updatedAt: Date
 
-        init(_ record: AppointmentRecord, showPatientName: Bool) {
+        /// The appointment as `session` may see it: a technician, who sees no patient records, gets neither the
+        /// patient's name nor the note (which may be clinical).
+        init(_ record: AppointmentRecord, for session: SessionState) {
+            let clinical = session.account.role != .technician
             id = record.id
             patientId = record.patientID
-            patientName = showPatientName ? record.patientName : nil
+            patientName = clinical ? record.patientName : nil
             staffId = record.staffID
             staffName = record.staffName
             type = record.type
             status = record.status
             start = record.start
             end = record.end
-            note = record.note
+            note = clinical ? record.note : nil
             videoRoom = record.room
             revision = record.revision
             bookedBy = record.bookedBy

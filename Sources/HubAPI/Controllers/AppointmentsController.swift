@@ -27,9 +27,9 @@ struct AppointmentsController {
         let session = try context.caller()
         let query = Query(request)
         let limit = try query.int("limit", in: 1...PageRequest.maximumLimit) ?? PageRequest.defaultLimit
-        let after = try query.text("cursor").map { cursor -> (Date, Int64) in
+        let after = try query.text("cursor").map { cursor -> (Int64, Int64) in
             guard let positions = Cursor.decode(cursor, kind: "a1", count: 2) else { throw APIError.invalid("cursor", "cursor is not one this API gave out") }
-            return (Date(millisecondsSince1970: positions[0]), positions[1])
+            return (positions[0], positions[1])
         }
         let from = try query.date("from") ?? api.now().addingTimeInterval(-30 * 86_400)
         let to = try query.date("to") ?? from.addingTimeInterval(366 * 86_400)
@@ -42,23 +42,13 @@ struct AppointmentsController {
                 return status
             })
         }
-        var scope = Access.appointmentScope(session)
-        if let patientID = try query.id("patientId") {
-            // Narrowing to a patient the caller may not see shows nothing, as for a patient without appointments.
-            switch scope {
-            case .all: scope = .patient(patientID)
-            case .patient(let own) where own != patientID: return Page(items: [], nextCursor: nil)
-            case .careTeam(let caregiverID):
-                guard try await api.database.isOnCareTeam(caregiverID: caregiverID, patientID: patientID) else { return Page(items: [], nextCursor: nil) }
-                scope = .patient(patientID)
-            default: break
-            }
-        }
-        let records = try await api.database.appointments(in: scope, starting: from..<to, statuses: statuses, after: after, limit: limit + 1)
+        // A patient the caller may not see narrows the list to nothing, as for a patient without appointments.
+        let records = try await api.database.appointments(in: Access.appointmentScope(session), patientID: try query.id("patientId"), starting: from..<to,
+                                                          statuses: statuses, after: after, limit: limit + 1)
         let shown = Array(records.prefix(limit))
         try await api.audit(session, "appointment.list", patients: Set(shown.map(\.patientID)).sorted(), request: request, context: context)
         let next = records.count > limit ? shown.last.map { Cursor.encode(kind: "a1", [$0.start.millisecondsSince1970, $0.id]) } : nil
-        return Page(items: shown.map { DTO.Appointment($0, showPatientName: session.account.role != .technician) }, nextCursor: next)
+        return Page(items: shown.map { DTO.Appointment($0, for: session) }, nextCursor: next)
     }
 
     @Sendable func book(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<DTO.Appointment> {
@@ -77,7 +67,7 @@ struct AppointmentsController {
         try await api.audit(session, "appointment.book", patients: [record.patientID], request: request, context: context)
         var headers = HTTPFields()
         headers[.location] = "/api/v1/appointments/\(record.id)"
-        return .init(status: .created, headers: headers, response: DTO.Appointment(record, showPatientName: true))
+        return .init(status: .created, headers: headers, response: DTO.Appointment(record, for: session))
     }
 
     @Sendable func show(_ request: Request, context: HubRequestContext) async throws -> DTO.AppointmentDetail {
@@ -88,10 +78,11 @@ struct AppointmentsController {
         }
         try await api.audit(session, "appointment.read", patients: [record.patientID], request: request, context: context)
         return DTO.AppointmentDetail(
-            appointment: DTO.Appointment(record, showPatientName: session.account.role != .technician),
+            appointment: DTO.Appointment(record, for: session),
             history: history.map {
+                // A cancellation's reason may be clinical: not for a technician.
                 DTO.AppointmentHistoryEntry(id: $0.id, at: $0.at, actorId: $0.actorID, action: $0.action, status: $0.status, start: $0.start, end: $0.end,
-                                            reason: $0.reason)
+                                            reason: session.account.role == .technician ? nil : $0.reason)
             })
     }
 
@@ -143,6 +134,6 @@ struct AppointmentsController {
             throw APIError(error)
         }
         try await api.audit(session, "appointment.\(action.rawValue)", patients: [record.patientID], request: request, context: context)
-        return DTO.Appointment(changed, showPatientName: session.account.role != .technician)
+        return DTO.Appointment(changed, for: session)
     }
 }

@@ -89,6 +89,8 @@ struct AuthController {
         try validatePassword(body.newPassword, field: "newPassword", minimumLength: api.configuration.minimumPasswordLength)
         try await api.database.changePasswordHash(
             accountID: session.account.id, to: try await api.passwords.hash(body.newPassword), keeping: session.sessionID, at: api.now())
+        // Like the other sessions, a calendar feed's URL may be what someone took: it stops working too.
+        _ = try await api.database.deleteCalendarFeed(accountID: session.account.id)
         try await api.audit(session, "account.passwordChange", patients: [nil], request: request, context: context)
         return .noContent
     }

@@ -18,6 +18,11 @@ enum SocketHello {
         }
     }
 
+    /// Session `id` if it is still live (not signed out, revoked, idle too long, or of a deactivated account).
+    static func activeSession(_ id: String, _ api: APIEnvironment) async throws -> SessionState? {
+        try await api.database.activeSession(id: id, idleLimit: api.configuration.sessionIdleLimit, at: api.now())
+    }
+
     /// The live session whose access token is `token`, or nil.
     static func session(token: String, _ api: APIEnvironment) async throws -> SessionState? {
         guard let claims = await api.tokens.verify(token, at: api.now()),

@@ -42,60 +42,66 @@ struct VideoSignallingController {
         var token: String
     }
 
+    /// How often a joined participant's session, appointment and care-team membership are checked again.
+    static let recheckInterval: Duration = .seconds(5)
+
+    private enum Finished { case reader, writer, session }
+
     private func serve(_ room: String, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request,
                        _ context: HubRequestContext) async throws {
-        let (clientMessages, received) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(64))
-        let (toClient, deliver) = AsyncStream.makeStream(of: VideoRooms.Outgoing.self, bufferingPolicy: .bufferingOldest(256))
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let (clientMessages, received) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(256))
+        let (toClient, deliver) = AsyncStream.makeStream(of: VideoRooms.Outgoing.self, bufferingPolicy: .bufferingOldest(1024))
+        try await withThrowingTaskGroup(of: Finished.self) { group in
             group.addTask {
                 for try await message in inbound.messages(maxSize: Self.maximumMessage) {
-                    if case .text(let text) = message { received.yield(text) }
+                    // A client sending faster than its messages are relayed loses its connection, not messages.
+                    if case .text(let text) = message, case .dropped = received.yield(text) { break }
                 }
                 received.finish()
+                return .reader
             }
             group.addTask {
-                // The only writer of this socket: what the room and this connection's own session send.
+                // The only writer of this socket: what the room and this connection's own session send. A `close`
+                // is written before the socket closes, so the client learns why.
                 for await outgoing in toClient {
                     switch outgoing {
                     case .text(let text): try await outbound.write(.text(text))
                     case .close(let reason):
                         try await outbound.write(.text(VideoRooms.json(["type": "closing", "reason": reason])))
                         try await outbound.close(.policyViolation, reason: reason)
-                        return
+                        return .writer
                     }
                 }
+                return .writer
             }
-            group.addTask { try await session(room, clientMessages, deliver, request, context) }
-            try await group.next()
+            group.addTask {
+                try await session(room, clientMessages, deliver, request, context)
+                return .session
+            }
+            // The session ending alone does not end the connection: what it handed the writer goes out first.
+            while let finished = try await group.next(), finished == .session {}
             group.cancelAll()
         }
     }
 
     private func session(_ room: String, _ clientMessages: AsyncStream<String>, _ deliver: AsyncStream<VideoRooms.Outgoing>.Continuation,
                          _ request: Request, _ context: HubRequestContext) async throws {
-        func refuse(_ reason: String) async throws {
+        func refuse(_ reason: String) {
             deliver.yield(.close(reason))
             deliver.finish()
-            // The writer closes the socket; the client's end of the stream then ends this session.
-            for await _ in clientMessages {}
         }
         guard let helloText = try await SocketHello.first(clientMessages, timeout: Self.helloTimeout),
               let hello = try? JSONDecoder().decode(Hello.self, from: Data(helloText.utf8)), hello.type == "hello" else {
-            return try await refuse("send {\"type\": \"hello\", \"token\": …} first")
+            return refuse("send {\"type\": \"hello\", \"token\": …} first")
         }
         guard let session = try await SocketHello.session(token: hello.token, api) else {
-            return try await refuse("the access token is invalid or its session has ended; sign in again")
+            return refuse("the access token is invalid or its session has ended; sign in again")
         }
         // Only the two participants learn that the room exists.
-        guard let appointment = try await api.database.appointment(room: room),
-              let role = Self.role(of: session.account, in: appointment) else {
-            return try await refuse("there is no such room, or it is not yours")
+        guard let appointment = try await api.database.appointment(room: room), let role = try await role(of: session.account, in: appointment) else {
+            return refuse("there is no such room, or it is not yours")
         }
-        let now = api.now()
-        guard appointment.status.holdsTime,
-              now >= appointment.start.addingTimeInterval(-Self.opensBefore), now <= appointment.end.addingTimeInterval(Self.closesAfter) else {
-            return try await refuse("the room is open from 30 minutes before the consultation to an hour after its end")
-        }
+        if let reason = Self.closed(appointment, at: api.now()) { return refuse(reason) }
         try await api.audit(session, "video.join", patients: [appointment.patientID], request: request, context: context)
 
         let member = VideoRooms.Member(deliver: deliver)
@@ -103,6 +109,36 @@ struct VideoSignallingController {
         defer { api.videoRooms.leave(room, role, member) }
         deliver.yield(.text(VideoRooms.json(["type": "ready", "appointmentId": appointment.id, "role": role.rawValue, "peerPresent": peerPresent])))
 
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await relay(room, role, clientMessages, deliver) }
+            group.addTask {
+                // Whatever ends a participant's right to the room ends their connection: signing out, leaving the
+                // care team, the consultation cancelled, or the room's time over.
+                while true {
+                    try await Task.sleep(for: Self.recheckInterval)
+                    let current = try await api.database.appointment(room: room)
+                    let reason: String? = if try await SocketHello.activeSession(session.sessionID, api) == nil { "the session has ended" }
+                        else if let current, try await self.role(of: session.account, in: current) == role { Self.closed(current, at: api.now()) }
+                        else { "the room is no longer yours" }
+                    if let reason { return refuse(reason) }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Why the room of `appointment` is closed at `now`, or nil while it is open.
+    static func closed(_ appointment: AppointmentRecord, at now: Date) -> String? {
+        guard appointment.status.holdsTime else { return "the consultation is \(appointment.status.rawValue)" }
+        guard now >= appointment.start.addingTimeInterval(-opensBefore), now <= appointment.end.addingTimeInterval(closesAfter) else {
+            return "the room is open from 30 minutes before the consultation to an hour after its end"
+        }
+        return nil
+    }
+
+    private func relay(_ room: String, _ role: VideoRooms.Role, _ clientMessages: AsyncStream<String>,
+                       _ deliver: AsyncStream<VideoRooms.Outgoing>.Continuation) async {
         for await text in clientMessages {
             guard var message = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], let type = message["type"] as? String else {
                 deliver.yield(.text(VideoRooms.json(["type": "error", "message": "messages are JSON objects with a type"])))
@@ -130,10 +166,12 @@ struct VideoSignallingController {
         }
     }
 
-    static func role(of account: Account, in appointment: AppointmentRecord) -> VideoRooms.Role? {
+    /// The part `account` takes in `appointment`'s room: its patient, or its caregiver while on the patient's care team.
+    func role(of account: Account, in appointment: AppointmentRecord) async throws -> VideoRooms.Role? {
         guard appointment.type == .videoConsultation else { return nil }
         if account.role == .patient, account.patientID == appointment.patientID { return .patient }
-        if account.role == .caregiver, account.id == appointment.staffID { return .staff }
+        if account.role == .caregiver, account.id == appointment.staffID,
+           try await api.database.isOnCareTeam(caregiverID: account.id, patientID: appointment.patientID) { return .staff }
         return nil
     }
 }
@@ -181,10 +219,11 @@ final class VideoRooms: Sendable {
         peer?.deliver.yield(.text(Self.json(["type": "peer-left"])))
     }
 
-    /// Hands `text` to the other participant of `room`; false when they are not there.
+    /// Hands `text` to the other participant of `room`; false when they are not there. A participant too slow to
+    /// take what is relayed to them is disconnected rather than sent a conversation with gaps.
     func relay(_ room: String, from role: Role, _ text: String) -> Bool {
         guard let peer = rooms.withLock({ $0[room]?[role.other] }) else { return false }
-        peer.deliver.yield(.text(text))
+        if case .dropped = peer.deliver.yield(.text(text)) { peer.deliver.finish() }
         return true
     }
 

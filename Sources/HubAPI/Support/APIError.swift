@@ -91,7 +91,9 @@ struct ErrorShapeMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, code: Self.code(for: error.status), error.status.reasonPhrase)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            // A calendar feed's path is its secret: never logged.
+            let path = request.uri.path.hasPrefix("/calendar/") ? "/calendar/(feed)" : request.uri.path
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(path)"])
             throw APIError(.internalServerError, code: "internal", "the hub could not complete this request; it has been logged")
         }
     }

@@ -29,8 +29,8 @@ enum APIJSON {
         return decoder
     }
 
-    /// An RFC 3339 time (`2026-11-21T08:10:00Z`, `2026-11-21T09:10:00.250+01:00`), or nil. Strict where Foundation's
-    /// parser is not: it accepted minute 99 and rolled it into the next hour.
+    /// An RFC 3339 time (`2026-11-21T08:10:00Z`, `2026-11-21T09:10:00.250+01:00`) from 1900 to 2199, or nil. Strict
+    /// where Foundation's parser is not: it accepted minute 99 and rolled it into the next hour.
     static func parseISO8601(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes.count <= 40 else { return nil }
@@ -46,7 +46,7 @@ enum APIJSON {
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
               let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              let date = LocalDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 60 else { return nil }
+              (1900...2199).contains(year), let date = LocalDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 60 else { return nil }
         var index = 19
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -78,7 +78,9 @@ enum APIJSON {
 
     /// `date` in UTC as `yyyy-MM-ddTHH:mm:ssZ`, the fraction of a second dropped (as `.iso8601` drops it).
     static func iso8601(_ date: Date) -> String {
-        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
+        // Clamped to years 0000–9999, which four digits can write (nothing the API takes in lies outside 1900–2199).
+        let interval = date.timeIntervalSince1970.isFinite ? date.timeIntervalSince1970 : 0
+        let seconds = Int64(min(max(interval, -62_167_219_200), 253_402_300_799).rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
