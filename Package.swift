@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        // Webhook deliveries of notifications (already built for HummingbirdTesting).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "DeviceProtocols"),
@@ -81,8 +83,10 @@ let package = Package(
             ], .when(platforms: [.linux]))]),
         /// The hub: storage (GRDB), ingest, alert book, device registry.
         .target(name: "Hub", dependencies: [
-            "Vitals", "Scheduling", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            "Vitals", "Telemetry", "MQTT", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "Scheduling", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "HubCommand", dependencies: [
             "Hub", "HubAPI", "MQTT", "Vitals", "Telemetry", "SystemdNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),

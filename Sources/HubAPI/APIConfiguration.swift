@@ -23,6 +23,8 @@ public struct APIConfiguration: Sendable {
     /// The hub's address as people reach it (`https://care.example.org`), for links it hands out such as calendar
     /// feeds; when nil, the request's own `Host` over plain HTTP.
     public var publicURL: String?
+    /// Whether notifications can go by email (the hub was given a mail relay).
+    public var emailAvailable = false
     /// The host part of calendar events' UIDs, which must be globally unique.
     public var calendarDomain = "silverwatch.local"
 

@@ -43,6 +43,10 @@ extension HubCommand {
         @Option(help: "bcrypt cost of new password hashes (4–31).") var passwordHashCost: UInt8 = 12
         @Option(help: "The hub's address as people reach it (e.g. https://care.example.org), for the links it hands out (calendar feeds); default: the request's own host over HTTP.")
         var publicURL: String?
+        @Option(help: "SMTP relay for email notifications (no authentication: a local relay carries mail on); without it, nothing goes by email.")
+        var smtpHost: String?
+        @Option(help: "Port of the SMTP relay.") var smtpPort = 25
+        @Option(help: "Sender address of email notifications.") var smtpFrom = "silverwatch@localhost"
 
         func validate() throws {
             if let publicURL {
@@ -80,6 +84,8 @@ extension HubCommand {
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
             apiConfiguration.publicURL = publicURL
+            apiConfiguration.emailAvailable = smtpHost != nil
+            let notifications = NotificationService(database: db, relay: smtpHost.map { SMTPRelay(host: $0, port: smtpPort, from: smtpFrom) }, logger: logger)
             var gatewayCredentials: GatewayCredentials?
             if let dynsecUsername, let dynsecPasswordFile {
                 let password = try secret(fromFile: dynsecPasswordFile)
@@ -97,7 +103,7 @@ extension HubCommand {
             let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
                 logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
             }
-            let group = ServiceGroup(services: [ingest, systemd, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            let group = ServiceGroup(services: [ingest, notifications, systemd, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])
             try await group.run()
         }

@@ -112,6 +112,17 @@ struct AccessTests {
         .init(method: .delete, path: "/api/v1/me/calendar-feed", allowed: signedIn, allowedStatus: 404),
         // Public: the token in the URL decides, and an unknown one is 404 to everyone.
         .init(method: .get, path: "/calendar/{feed}", allowed: Set(Caller.allCases), allowedStatus: 404),
+        // `{notification}` is caregiverA's: nobody else's to read.
+        .init(method: .get, path: "/api/v1/notifications", allowed: signedIn),
+        .init(method: .post, path: "/api/v1/notifications/read-all", allowed: signedIn),
+        .init(method: .post, path: "/api/v1/notifications/{notification}/read", allowed: [.caregiver]),
+        .init(method: .get, path: "/api/v1/notifications/{notification}/deliveries", allowed: [.caregiver]),
+        .init(method: .get, path: "/api/v1/deliveries", allowed: [.admin]),
+        .init(method: .get, path: "/api/v1/me/notification-settings", allowed: signedIn),
+        .init(method: .put, path: "/api/v1/me/notification-settings", body: #"{"email": "someone@example.org", "preferences": {"alert": ["email"]}}"#,
+              allowed: signedIn),
+        .init(method: .get, path: "/api/v1/on-call", allowed: staff),
+        .init(method: .put, path: "/api/v1/on-call", body: #"{"tiers": [[{caregiver}]]}"#, allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
@@ -119,7 +130,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}").replacingOccurrences(of: "{staff}", with: "{accountId}").replacingOccurrences(of: "{timeOff}", with: "{timeOffId}").replacingOccurrences(of: "{appointment}", with: "{appointmentId}").replacingOccurrences(of: "?type=clinic-visit", with: ""))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}").replacingOccurrences(of: "{staff}", with: "{accountId}").replacingOccurrences(of: "{timeOff}", with: "{timeOffId}").replacingOccurrences(of: "{appointment}", with: "{appointmentId}").replacingOccurrences(of: "?type=clinic-visit", with: "").replacingOccurrences(of: "{notification}", with: "{notificationId}"))" })
         #expect(routes == table)
     }
 
@@ -129,7 +140,14 @@ struct AccessTests {
             // A fresh hub for each call: deactivating or signing out must not change what the next caller meets.
             let fixture = try await Fixture.make()
             let alert = endpoint.path.contains("{alert}") || endpoint.path.contains("{device}") || endpoint.path.contains("{gateway}")
-                ? try await fixture.raiseAlerts().device : 0
+                || endpoint.path.contains("{notification}") ? try await fixture.raiseAlerts().device : 0
+            var found: Int64 = 0
+            if endpoint.path.contains("{notification}") {
+                try await fixture.database.makeNotifications(at: fixture.clock.now(), emailAvailable: false)
+                found = try #require(try await fixture.database.notifications(accountID: fixture.accounts["caregiverA"]!, unreadOnly: false, before: nil,
+                                                                              limit: 1).first?.id)
+            }
+            let notification = found
             let scheduling = endpoint.path.contains("{staff}") || endpoint.path.contains("{appointment}") || endpoint.body?.contains("{staff}") == true
                 ? try await Self.schedule(fixture) : (appointment: 0, timeOff: 0)
             try await fixture.run { client in
@@ -147,7 +165,9 @@ struct AccessTests {
                     .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
                     .replacingOccurrences(of: "{appointment}", with: String(scheduling.appointment))
                     .replacingOccurrences(of: "{timeOff}", with: String(scheduling.timeOff)).replacingOccurrences(of: "{feed}", with: "unknown.ics")
+                    .replacingOccurrences(of: "{notification}", with: String(notification))
                 let body = endpoint.body?.replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
+                    .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
                 let response = try await client.call(endpoint.method, path, token: token, body: body)
                 let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")

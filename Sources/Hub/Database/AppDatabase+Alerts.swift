@@ -24,8 +24,9 @@ extension AppDatabase {
                         patientID, json(alert.cause), alert.cause.description, alert.cause.category.rawValue, alert.priority.rawValue,
                         alert.status.rawValue, alert.condition.rawValue, alert.isLatching, alert.raisedAt.millisecondsSince1970, time, json(alert),
                     ])
-                try appendEvent(db, alertID: db.lastInsertedRowID, at: time, event: "{\"raised\":{\"priority\":\(alert.priority.rawValue)}}")
+                try appendEvent(db, alertID: db.lastInsertedRowID, at: time, event: "{\"raised\":{\"priority\":\(alert.priority.rawValue)}}", notifyTier: 0)
             case .update(let alert, let event), .notify(let alert, let event, _), .close(let alert, let event):
+                let notifyTier: Int? = if case .notify(_, _, let tier) = action { tier } else { nil }
                 let open = findingByCauseOnly
                     ? try Int64.fetchOne(db, sql: "SELECT id FROM alert WHERE causeKey = ? AND status != 'resolved'", arguments: [alert.cause.description])
                     : try Int64.fetchOne(db, sql: "SELECT id FROM alert WHERE patientID IS ? AND causeKey = ? AND status != 'resolved'",
@@ -34,7 +35,7 @@ extension AppDatabase {
                 try db.execute(sql: """
                     UPDATE alert SET priority = ?, status = ?, condition = ?, isLatching = ?, updatedAt = ?, state = ? WHERE id = ?
                     """, arguments: [alert.priority.rawValue, alert.status.rawValue, alert.condition.rawValue, alert.isLatching, time, json(alert), alertID])
-                try appendEvent(db, alertID: alertID, at: time, event: json(event), actorID: actorID)
+                try appendEvent(db, alertID: alertID, at: time, event: json(event), actorID: actorID, notifyTier: notifyTier)
             }
         }
     }
@@ -51,8 +52,9 @@ extension AppDatabase {
         }
     }
 
-    static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String, actorID: Int64? = nil) throws {
-        try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event, actorID) VALUES (?, ?, ?, ?)", arguments: [alertID, time, event, actorID])
+    static func appendEvent(_ db: Database, alertID: Int64, at time: Int64, event: String, actorID: Int64? = nil, notifyTier: Int? = nil) throws {
+        try db.execute(sql: "INSERT INTO alertEvent (alertID, at, event, actorID, notifyTier) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [alertID, time, event, actorID, notifyTier])
     }
 
     static func json(_ value: some Encodable) -> String {

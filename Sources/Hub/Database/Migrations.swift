@@ -324,6 +324,64 @@ enum Migrations {
                 t.column("createdAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v11: notifications") { db in
+            // Which tiers an alert event notifies (0 for a raised alert, the tier reached for an escalation); null:
+            // the event needs nobody's attention.
+            try db.alter(table: "alertEvent") { t in t.add(column: "notifyTier", .integer) }
+            // Alert events before this migration were announced, if at all, before notifications existed.
+            try db.execute(sql: "INSERT INTO hubSetting (key, value) SELECT 'notifications.alertEventCursor', COALESCE(MAX(id), 0) FROM alertEvent")
+            try db.execute(sql: "INSERT INTO hubSetting (key, value) SELECT 'notifications.appointmentEventCursor', COALESCE(MAX(id), 0) FROM appointmentEvent")
+            // A person's inbox: one row per recipient. `tier` is the escalation tier that reached them.
+            try db.create(table: "notification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("accountID", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("priority", .text)
+                t.column("title", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("alertID", .integer).references("alert", onDelete: .cascade)
+                t.column("appointmentID", .integer).references("appointment", onDelete: .cascade)
+                t.column("tier", .integer)
+                t.column("createdAt", .integer).notNull()
+                t.column("readAt", .integer)
+            }
+            try db.create(index: "notification_account", on: "notification", columns: ["accountID", "id"])
+            // Where and when a person is reached outside the console: an email address, a webhook (its secret signs
+            // each delivery), quiet hours in their time zone, and which kinds go to which channel.
+            try db.create(table: "notificationSettings") { t in
+                t.primaryKey("accountID", .integer).references("account", onDelete: .cascade)
+                t.column("email", .text)
+                t.column("webhookURL", .text)
+                t.column("webhookSecret", .text)
+                t.column("quietStart", .text)
+                t.column("quietEnd", .text)
+                t.column("timeZone", .text)
+                t.column("preferences", .text).notNull()
+                t.column("updatedAt", .integer).notNull()
+            }
+            // Each notification's delivery by email or webhook: attempts, the last error, when it is tried next.
+            try db.create(table: "delivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("notificationID", .integer).notNull().references("notification", onDelete: .cascade)
+                t.column("channel", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .integer)
+                t.column("lastAttemptAt", .integer)
+                t.column("lastError", .text)
+                t.column("deliveredAt", .integer)
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
+            try db.create(index: "delivery_notification", on: "delivery", columns: ["notificationID"])
+            // Reminders sent, so each is sent once: `lead` is seconds before the start.
+            try db.create(table: "appointmentReminder") { t in
+                t.column("appointmentID", .integer).notNull().references("appointment", onDelete: .cascade)
+                t.column("lead", .integer).notNull()
+                t.column("sentAt", .integer).notNull()
+                t.primaryKey(["appointmentID", "lead"])
+            }
+        }
         return migrator
     }
 }

@@ -14,7 +14,8 @@ import Vitals
 ///    within 10 seconds (a token in the first message, not the URL, stays out of logs). `cursor` is optional.
 /// 2. The server replays the alert changes after `cursor` the caller may see (`{"type": "alert", …}`, at most 5,000
 ///    before `ready`, the rest just after), then sends `{"type": "ready", "cursor": …}`, then pushes live: `alert` (with `cursor`, the alert as it now is and the
-///    history event), `device` (a device's status) and `vitals` (a patient's latest vitals with NEWS2).
+///    history event), `device` (a device's status), `vitals` (a patient's latest vitals with NEWS2) and `notification`
+///    (the caller's own, as their inbox fills).
 /// 3. A client that reconnects sends the cursor of the last alert message it received and misses nothing.
 ///
 /// The socket is closed (policy violation) when the session ends: logout, deactivation, or a revoked session.
@@ -89,6 +90,7 @@ struct LiveController {
         let (id, changes) = api.liveFeed.subscribe()
         defer { api.liveFeed.unsubscribe(id) }
         var lastAlertEvent = try await api.database.lastAlertEventID()
+        var lastNotification = try await api.database.lastNotificationID(accountID: session.account.id)
         var truncated = false
         if let cursor {
             lastAlertEvent = cursor
@@ -118,6 +120,13 @@ struct LiveController {
             // stream dropped batches, or a change stored between the replay and the subscription, misses none.
             _ = try await sendAlertChanges(after: &lastAlertEvent, visibility, send)
             for change in batch { try await push(change, visibility, send) }
+            // The caller's own inbox as it fills, read after their last one like the alert changes.
+            let notifications = try await api.database.notifications(accountID: session.account.id, after: lastNotification, limit: 100)
+            if let last = notifications.last {
+                lastNotification = last.id
+                let unread = try await api.database.unreadNotifications(accountID: session.account.id)
+                for notification in notifications { try await send(LiveMessage.NotificationArrived(notification: DTO.Notification(notification), unread: unread)) }
+            }
         }
     }
 
@@ -192,6 +201,13 @@ enum LiveMessage {
         var role: Role
         /// The patients whose alerts and vitals this socket carries.
         var patients: [Int64]
+    }
+
+    struct NotificationArrived: Encodable {
+        var type = "notification"
+        var notification: DTO.Notification
+        /// The caller's unread notifications, this one included.
+        var unread: Int
     }
 
     struct AlertChange: Encodable {
