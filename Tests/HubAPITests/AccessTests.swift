@@ -123,6 +123,19 @@ struct AccessTests {
               allowed: signedIn),
         .init(method: .get, path: "/api/v1/on-call", allowed: staff),
         .init(method: .put, path: "/api/v1/on-call", body: #"{"tiers": [[{caregiver}]]}"#, allowed: [.admin]),
+        // `{conversation}` is the team patient's conversation with their care team; `{message}` the patient's in it.
+        // Admins take part in no conversation.
+        .init(method: .get, path: "/api/v1/conversations", allowed: signedIn),
+        .init(method: .post, path: "/api/v1/conversations", body: #"{"kind": "patient", "patientId": {patient}, "title": "Hello"}"#,
+              allowed: [.caregiver, .patient]),
+        .init(method: .get, path: "/api/v1/conversations/{conversation}", allowed: [.caregiver, .patient]),
+        .init(method: .get, path: "/api/v1/conversations/{conversation}/messages", allowed: [.caregiver, .patient]),
+        .init(method: .post, path: "/api/v1/conversations/{conversation}/messages", body: #"{"body": "hi"}"#, allowed: [.caregiver, .patient]),
+        .init(method: .patch, path: "/api/v1/conversations/{conversation}/messages/{message}", body: #"{"body": "edited"}"#, allowed: [.patient]),
+        .init(method: .delete, path: "/api/v1/conversations/{conversation}/messages/{message}", allowed: [.patient]),
+        .init(method: .get, path: "/api/v1/conversations/{conversation}/messages/{message}/revisions", allowed: [.admin]),
+        .init(method: .post, path: "/api/v1/conversations/{conversation}/read", body: #"{"messageId": {message}}"#, allowed: [.caregiver, .patient]),
+        .init(method: .post, path: "/api/v1/alerts/{alert}/conversation", allowed: [.caregiver, .technician]),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
@@ -130,7 +143,7 @@ struct AccessTests {
     @Test func theTableCoversEveryRoute() async throws {
         let fixture = try await Fixture.make()
         let routes = Set(buildRouter(fixture.api).routes.map { "\($0.method) \(OpenAPIRoutes.openAPIPath($0.path.description))" })
-        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}").replacingOccurrences(of: "{staff}", with: "{accountId}").replacingOccurrences(of: "{timeOff}", with: "{timeOffId}").replacingOccurrences(of: "{appointment}", with: "{appointmentId}").replacingOccurrences(of: "?type=clinic-visit", with: "").replacingOccurrences(of: "{notification}", with: "{notificationId}"))" })
+        let table = Set(Self.endpoints.map { "\($0.method) \($0.path.replacingOccurrences(of: "{patient}", with: "{patientId}").replacingOccurrences(of: "{account}", with: "{accountId}").replacingOccurrences(of: "{caregiver}", with: "{caregiverId}").replacingOccurrences(of: "{alert}", with: "{alertId}").replacingOccurrences(of: "/spo2/", with: "/{kind}/").replacingOccurrences(of: "{device}", with: "{deviceId}").replacingOccurrences(of: "{gateway}", with: "{gatewayId}").replacingOccurrences(of: "{staff}", with: "{accountId}").replacingOccurrences(of: "{timeOff}", with: "{timeOffId}").replacingOccurrences(of: "{appointment}", with: "{appointmentId}").replacingOccurrences(of: "?type=clinic-visit", with: "").replacingOccurrences(of: "{notification}", with: "{notificationId}").replacingOccurrences(of: "{conversation}", with: "{conversationId}").replacingOccurrences(of: "{message}", with: "{messageId}"))" })
         #expect(routes == table)
     }
 
@@ -148,6 +161,15 @@ struct AccessTests {
                                                                               limit: 1).first?.id)
             }
             let notification = found
+            var chat: (conversation: Int64, message: Int64) = (0, 0)
+            if endpoint.path.contains("{conversation}") {
+                let patientAccount = try #require(fixture.accounts["patient"])
+                let conversation = try await fixture.database.createConversation(kind: .patient, title: "Evening", patientID: fixture.teamPatient, deviceID: nil,
+                                                                                 alertID: nil, createdBy: patientAccount, at: fixture.clock.now())
+                let message = try await fixture.database.postMessage(conversationID: conversation.id, senderID: patientAccount, body: "hello", at: fixture.clock.now())
+                chat = (conversation.id, message.id)
+            }
+            let conversation = chat
             let scheduling = endpoint.path.contains("{staff}") || endpoint.path.contains("{appointment}") || endpoint.body?.contains("{staff}") == true
                 ? try await Self.schedule(fixture) : (appointment: 0, timeOff: 0)
             try await fixture.run { client in
@@ -166,9 +188,11 @@ struct AccessTests {
                     .replacingOccurrences(of: "{appointment}", with: String(scheduling.appointment))
                     .replacingOccurrences(of: "{timeOff}", with: String(scheduling.timeOff)).replacingOccurrences(of: "{feed}", with: "unknown.ics")
                     .replacingOccurrences(of: "{notification}", with: String(notification))
+                    .replacingOccurrences(of: "{conversation}", with: String(conversation.conversation)).replacingOccurrences(of: "{message}", with: String(conversation.message))
                 let body = endpoint.body?.replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
                     .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
+                    .replacingOccurrences(of: "{message}", with: String(conversation.message))
                 let response = try await client.call(endpoint.method, path, token: token, body: body)
                 let isPublic = endpoint.path.hasPrefix("/api/v1/auth/login") || endpoint.path.hasPrefix("/api/v1/auth/refresh") || endpoint.path.hasSuffix("openapi.yaml")
                 if endpoint.allowed.contains(caller), let status = endpoint.allowedStatus {

@@ -382,6 +382,53 @@ enum Migrations {
                 t.primaryKey(["appointmentID", "lead"])
             }
         }
+        migrator.registerMigration("v12: chat") { db in
+            try db.create(table: "conversation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("patientID", .integer).references("patient", onDelete: .restrict)
+                t.column("deviceID", .text)
+                t.column("alertID", .integer).references("alert", onDelete: .setNull)
+                t.column("createdBy", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("createdAt", .integer).notNull()
+                t.column("lastMessageAt", .integer)
+            }
+            try db.create(index: "conversation_patient", on: "conversation", columns: ["patientID"])
+            try db.create(index: "conversation_device", on: "conversation", columns: ["deviceID"])
+            try db.create(index: "conversation_alert", on: "conversation", columns: ["alertID"])
+            // A deleted message keeps its row (body emptied); edits and deletions keep the earlier text in messageRevision.
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("conversationID", .integer).notNull().references("conversation", onDelete: .restrict)
+                t.column("senderID", .integer).notNull().references("account", onDelete: .restrict)
+                t.column("body", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.column("editedAt", .integer)
+                t.column("deletedAt", .integer)
+            }
+            try db.create(index: "message_conversation", on: "message", columns: ["conversationID", "id"])
+            try db.create(table: "messageRevision") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("messageID", .integer).notNull().references("message", onDelete: .restrict)
+                t.column("action", .text).notNull()
+                t.column("previousBody", .text).notNull()
+                t.column("actorID", .integer).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.create(index: "messageRevision_message", on: "messageRevision", columns: ["messageID"])
+            try db.execute(sql: """
+                CREATE TRIGGER messageRevision_noUpdate BEFORE UPDATE ON messageRevision BEGIN SELECT RAISE(ABORT, 'message revisions are kept as written'); END;
+                CREATE TRIGGER messageRevision_noDelete BEFORE DELETE ON messageRevision BEGIN SELECT RAISE(ABORT, 'message revisions are kept as written'); END;
+                """)
+            try db.create(table: "readReceipt") { t in
+                t.column("conversationID", .integer).notNull().references("conversation", onDelete: .cascade)
+                t.column("accountID", .integer).notNull().references("account", onDelete: .cascade)
+                t.column("lastReadMessageID", .integer).notNull()
+                t.column("readAt", .integer).notNull()
+                t.primaryKey(["conversationID", "accountID"])
+            }
+        }
         return migrator
     }
 }

@@ -15,7 +15,7 @@ import Vitals
 /// 2. The server replays the alert changes after `cursor` the caller may see (`{"type": "alert", …}`, at most 5,000
 ///    before `ready`, the rest just after), then sends `{"type": "ready", "cursor": …}`, then pushes live: `alert` (with `cursor`, the alert as it now is and the
 ///    history event), `device` (a device's status), `vitals` (a patient's latest vitals with NEWS2) and `notification`
-///    (the caller's own, as their inbox fills).
+///    (the caller's own, as their inbox fills), and `message` (a chat message in a conversation the caller takes part in).
 /// 3. A client that reconnects sends the cursor of the last alert message it received and misses nothing.
 ///
 /// The socket is closed (policy violation) when the session ends: logout, deactivation, or a revoked session.
@@ -91,6 +91,7 @@ struct LiveController {
         defer { api.liveFeed.unsubscribe(id) }
         var lastAlertEvent = try await api.database.lastAlertEventID()
         var lastNotification = try await api.database.lastNotificationID(accountID: session.account.id)
+        var lastMessage = try await api.database.lastMessageID()
         var truncated = false
         if let cursor {
             lastAlertEvent = cursor
@@ -126,6 +127,19 @@ struct LiveController {
                 lastNotification = last.id
                 let unread = try await api.database.unreadNotifications(accountID: session.account.id)
                 for notification in notifications { try await send(LiveMessage.NotificationArrived(notification: DTO.Notification(notification), unread: unread)) }
+            }
+            // New chat messages of the conversations the caller takes part in.
+            let messages = try await api.database.messages(after: lastMessage, limit: 200)
+            if let last = messages.last {
+                lastMessage = last.id
+                var takesPart: [Int64: Bool] = [:]
+                for message in messages {
+                    if takesPart[message.conversationID] == nil {
+                        let conversation = try await api.database.conversation(id: message.conversationID)
+                        takesPart[message.conversationID] = try await conversation.asyncMap { try await Access(api: api).takesPart(in: $0, session) } ?? false
+                    }
+                    if takesPart[message.conversationID] == true { try await send(LiveMessage.MessagePosted(message: DTO.Message(message))) }
+                }
             }
         }
     }
@@ -203,6 +217,11 @@ enum LiveMessage {
         var patients: [Int64]
     }
 
+    struct MessagePosted: Encodable {
+        var type = "message"
+        var message: DTO.Message
+    }
+
     struct NotificationArrived: Encodable {
         var type = "notification"
         var notification: DTO.Notification
@@ -232,5 +251,12 @@ enum LiveMessage {
     struct Closing: Encodable {
         var type = "closing"
         var reason: String
+    }
+}
+
+extension Optional {
+    func asyncMap<Result>(_ transform: (Wrapped) async throws -> Result) async rethrows -> Result? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
