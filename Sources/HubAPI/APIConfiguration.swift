@@ -25,6 +25,8 @@ public struct APIConfiguration: Sendable {
     public var publicURL: String?
     /// Whether notifications can go by email (the hub was given a mail relay).
     public var emailAvailable = false
+    /// Webhook hosts allowed although they are internal addresses (lower case).
+    public var webhookAllowedHosts: Set<String> = []
     /// The host part of calendar events' UIDs, which must be globally unique.
     public var calendarDomain = "silverwatch.local"
 

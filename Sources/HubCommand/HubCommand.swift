@@ -46,9 +46,12 @@ extension HubCommand {
         @Option(help: "SMTP relay for email notifications (no authentication: a local relay carries mail on); without it, nothing goes by email.")
         var smtpHost: String?
         @Option(help: "Port of the SMTP relay.") var smtpPort = 25
-        @Option(help: "Sender address of email notifications.") var smtpFrom = "silverwatch@localhost"
+        @Option(help: "Sender address of email notifications.") var smtpFrom = "silverwatch@localhost.localdomain"
+        @Option(help: "A webhook host allowed although it is on an internal network (repeatable); others must be public.")
+        var webhookAllowHost: [String] = []
 
         func validate() throws {
+            guard SMTPRelay.isPlainAddress(smtpFrom) else { throw ValidationError("--smtp-from must be an address such as silverwatch@care.example.org") }
             if let publicURL {
                 guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !publicURL.hasSuffix("/") else {
                     throw ValidationError("--public-url must be an http or https URL without a trailing slash")
@@ -85,7 +88,9 @@ extension HubCommand {
             apiConfiguration.passwordHashCost = passwordHashCost
             apiConfiguration.publicURL = publicURL
             apiConfiguration.emailAvailable = smtpHost != nil
-            let notifications = NotificationService(database: db, relay: smtpHost.map { SMTPRelay(host: $0, port: smtpPort, from: smtpFrom) }, logger: logger)
+            apiConfiguration.webhookAllowedHosts = Set(webhookAllowHost.map { $0.lowercased() })
+            let notifications = NotificationService(database: db, relay: smtpHost.map { SMTPRelay(host: $0, port: smtpPort, from: smtpFrom) },
+                                                    allowedWebhookHosts: Set(webhookAllowHost), logger: logger)
             var gatewayCredentials: GatewayCredentials?
             if let dynsecUsername, let dynsecPasswordFile {
                 let password = try secret(fromFile: dynsecPasswordFile)

@@ -9,6 +9,7 @@ import HummingbirdWebSocket
 import NIOCore
 import Scheduling
 import Synchronization
+import Telemetry
 import Testing
 import Vitals
 
@@ -228,7 +229,7 @@ struct NotificationTests {
 
     @Test func webhooksAreSignedAndRetriedUntilTheReceiverTakesThem() async throws {
         let receiver = WebhookReceiver(statuses: [503])
-        let fixture = try await Fixture.make()
+        let fixture = try await Fixture.make { $0.webhookAllowedHosts = ["127.0.0.1"] }
         try await receiver.serve { url in
             let secret = try await fixture.run { client in
                 let nurse = try await client.login("caregiverA").access
@@ -237,7 +238,7 @@ struct NotificationTests {
                 #expect(answer.status == 200)
                 return try #require(answer["webhookSecret"] as? String)
             }
-            let service = NotificationService(database: fixture.database, relay: nil, logger: .init(label: "test"))
+            let service = NotificationService(database: fixture.database, relay: nil, allowedWebhookHosts: ["127.0.0.1"], logger: .init(label: "test"))
             let alert = try await Self.desaturate(fixture)
             try await service.runOnce(at: fixture.clock.now())
             try await service.runOnce(at: fixture.clock.now().addingTimeInterval(30))
@@ -272,7 +273,7 @@ struct NotificationTests {
         let nurse = fixture.accounts["caregiverA"]!
         try await receiver.serve { url in
             try await fixture.database.setNotificationSettings(NotificationSettings(webhookURL: url, webhookSecret: "s"), accountID: nurse, at: fixture.clock.now())
-            let service = NotificationService(database: fixture.database, relay: nil, logger: .init(label: "test"))
+            let service = NotificationService(database: fixture.database, relay: nil, allowedWebhookHosts: ["127.0.0.1"], logger: .init(label: "test"))
             _ = try await Self.desaturate(fixture)
             var time = fixture.clock.now()
             try await service.runOnce(at: time)
@@ -381,5 +382,107 @@ struct NotificationTests {
             #expect(arrived["A"]?.value == "New high-priority alert / 1")
             #expect(arrived["B"]?.value == "alert \(other.id)")
         }
+    }
+
+    @Test func theOnCallCaregiverAnEscalationReachesMayActOnTheAlert() async throws {
+        let fixture = try await Fixture.make()
+        let onCall = fixture.accounts["caregiverB"]!
+        // The standard policy stops at tier 2, the admins': a rota of two tiers could never be reached in full.
+        await #expect(throws: OnCallError.self) { try await fixture.database.setOnCallRota(OnCallRota(tiers: [[onCall], [onCall]])) }
+        try await fixture.database.setOnCallRota(OnCallRota(tiers: [[onCall]]))
+        let service = NotificationService(database: fixture.database, relay: nil, logger: .init(label: "test"))
+        let alert = try await Self.desaturate(fixture)
+        try await service.runOnce(at: fixture.clock.now())
+        try await fixture.run { client in
+            let token = try await client.login("caregiverB").access
+            #expect(try await client.call(.get, "/api/v1/alerts/\(alert.id)", token: token).status == 404, "not on the care team, not yet reached")
+        }
+        let escalation = try #require(alert.alert.nextEscalationAt)
+        try await fixture.database.commitTick(of: fixture.alerting.book, at: escalation, staleAfter: .seconds(3600))
+        try await service.runOnce(at: escalation)
+        try await fixture.run { client in
+            let token = try await client.login("caregiverB").access
+            #expect(try await client.call(.get, "/api/v1/alerts/\(alert.id)", token: token).status == 200)
+            #expect(try await client.call(.post, "/api/v1/alerts/\(alert.id)/acknowledge", token: token).status == 200)
+        }
+    }
+
+    @Test func anEscalationIsNotHeldByTheOnCallCaregiversQuietHoursButANoLongerNeededDeliveryIsSkipped() async throws {
+        let sink = try await SMTPSink()
+        defer { sink.stop() }
+        let fixture = try await Fixture.make()
+        let (nurse, onCall) = (fixture.accounts["caregiverA"]!, fixture.accounts["caregiverB"]!)
+        let allDay = NotificationSettings(email: "x@example.org", quietStart: TimeOfDay("00:00"), quietEnd: TimeOfDay("23:59"))
+        try await fixture.database.setNotificationSettings(allDay, accountID: nurse, at: fixture.clock.now())
+        var onCallSettings = allDay
+        onCallSettings.email = "on.call@example.org"
+        try await fixture.database.setNotificationSettings(onCallSettings, accountID: onCall, at: fixture.clock.now())
+        try await fixture.database.setOnCallRota(OnCallRota(tiers: [[onCall]]))
+        let service = NotificationService(database: fixture.database, relay: SMTPRelay(host: "127.0.0.1", port: sink.port, from: "hub@example.org"),
+                                          logger: .init(label: "test"))
+        // A technical alert below high priority: the team patient's thermometer's battery runs low.
+        let start = fixture.clock.now()
+        try await fixture.database.registerDevice("therm", gatewayID: "gw-1", at: start)
+        try await fixture.database.assign(device: "therm", to: fixture.teamPatient, since: start)
+        try await fixture.database.storeTechnical(at: start) { [alerting = fixture.alerting] in
+            alerting.technical.deviceStatus(DeviceStatus(device: "therm", connected: true, batteryPercent: 8, reportedAt: start.millisecondsSince1970),
+                                            gatewayID: "gw-1", at: start)
+        }
+        let alert = try #require(try await fixture.database.alerts(in: .all, AlertFilter(), before: nil, limit: 5).first)
+        #expect(alert.alert.priority != .high)
+        try await service.runOnce(at: start)
+        // Tier 0 during the nurse's quiet hours: held.
+        #expect(try await sink.mail(atLeast: 0).isEmpty)
+        let escalation = try #require(alert.alert.nextEscalationAt)
+        try await fixture.database.storeTechnical(at: escalation) { [alerting = fixture.alerting] in alerting.technical.tick(now: escalation) }
+        try await service.runOnce(at: escalation)
+        // The on-call caregiver's escalation goes at once, quiet hours or not.
+        let mail = try await sink.mail(atLeast: 1)
+        #expect(mail.map(\.to) == [["on.call@example.org"]])
+        // The alert is acknowledged; when the nurse's quiet hours end, their held notices are no longer sent.
+        let acknowledged = try await fixture.alerting.perform(.acknowledge, onAlert: alert.id, by: AlertActor(accountID: nurse, name: "A"), at: escalation)
+        #expect(acknowledged.alert.status == .acknowledged)
+        try await service.runOnce(at: escalation.addingTimeInterval(86_400))
+        let skipped = try await fixture.database.deliveries(status: .skipped, before: nil, limit: 10)
+        #expect(!skipped.isEmpty && skipped.allSatisfy { $0.accountID == nurse && $0.lastError == "the alert was acknowledged or resolved before it went" })
+        // (A device silent since may have raised an alert of its own meanwhile: its notices do go.)
+        let all = try await sink.mail(atLeast: 2)
+        #expect(!all.contains { $0.to == ["x@example.org"] && $0.data.contains("(alert \(alert.id))") }, "\(all.map { ($0.to, $0.data.prefix(400)) })")
+    }
+
+    @Test func aRescheduledAppointmentIsRemindedOfItsNewTime() async throws {
+        let fixture = try await Fixture.make()
+        let service = NotificationService(database: fixture.database, relay: nil, logger: .init(label: "test"))
+        let id = try await fixture.run { client in
+            let nurse = try await AppointmentsAPITests.hours(fixture, client)
+            return try #require(try await AppointmentsAPITests.book(client, nurse, patient: fixture.teamPatient, staff: fixture.accounts["caregiverA"]!,
+                                                                    type: "clinic-visit", start: "2027-01-18T09:00:00Z")["id"] as? Int64)
+        }
+        let start = try #require(ISO8601DateFormatter().date(from: "2027-01-18T09:00:00Z"))
+        try await service.runOnce(at: start.addingTimeInterval(-3000))
+        _ = try await fixture.database.reschedule(id: id, to: start.addingTimeInterval(2 * 3600), actorID: fixture.accounts["caregiverA"]!, reason: nil,
+                                                  at: start.addingTimeInterval(-2900))
+        try await service.runOnce(at: start.addingTimeInterval(3600 + 60))
+        let titles = try await fixture.database.notifications(accountID: fixture.accounts["patient"]!, unreadOnly: false, before: nil, limit: 20).map(\.title)
+        #expect(titles.filter { $0 == "Reminder: clinic visit within the hour" }.count == 2)
+        #expect(titles.contains("Appointment moved: clinic visit"))
+    }
+
+    @Test func webhooksNeverReachTheHubsOwnNetwork() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            for url in ["http://127.0.0.1:1883/", "http://169.254.169.254/latest/meta-data", "http://localhost:8080/x", "http://[::1]/x", "http://10.0.0.5/x"] {
+                let answer = try await client.call(.put, "/api/v1/me/notification-settings", token: nurse, body: #"{"webhookUrl": "\#(url)"}"#)
+                #expect(answer.status == 422 && answer.errorField == "webhookUrl", "\(url)")
+            }
+        }
+        // A name that resolves inside is refused when the delivery is attempted, for good.
+        #expect(WebhookSender.isInternal("192.168.1.20") && WebhookSender.isInternal("::ffff:10.1.2.3") && WebhookSender.isInternal("fd00::1"))
+        #expect(!WebhookSender.isInternal("93.184.215.14") && !WebhookSender.isInternal("2606:2800:21f:cb07::1"))
+        await #expect(throws: WebhookError.self) {
+            try await WebhookSender.send(Array("{}".utf8), to: "http://localhost:9/hook", secret: "s", deliveryID: 1, at: Date(), allowedHosts: [])
+        }
+        #expect(SMTPRelay.isPlainAddress("silverwatch@localhost.localdomain"))
     }
 }

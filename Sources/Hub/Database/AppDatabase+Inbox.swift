@@ -20,6 +20,13 @@ extension AppDatabase {
         }
     }
 
+    /// Whether `accountID` was notified of alert `alertID` (an escalation reached them).
+    public func wasNotified(accountID: Int64, alertID: Int64) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM notification WHERE accountID = ? AND alertID = ? LIMIT 1", arguments: [accountID, alertID]) == true
+        }
+    }
+
     /// Notification `id` of `accountID`.
     public func notification(id: Int64, accountID: Int64) async throws -> NotificationRecord? {
         try await writer.read { db in
@@ -59,13 +66,34 @@ extension AppDatabase {
 
     // MARK: - Deliveries
 
-    /// Deliveries due at `time`, oldest due first, with what they carry and where they go.
+    /// Deliveries due at `time`, the urgent first (a high-priority alert, or an escalation), then oldest due, with
+    /// what they carry and where they go. Deliveries no longer worth sending are settled here as `skipped`, with the
+    /// reason: the recipient's account was deactivated, or, for one not yet attempted, its alert was acknowledged
+    /// or resolved, or its appointment is no longer ahead.
     public func dueDeliveries(at time: Date, limit: Int) async throws -> [(delivery: DeliveryRecord, notification: NotificationRecord, settings: NotificationSettings)] {
-        try await writer.read { db in
+        try await writer.write { db in
+            let now = time.millisecondsSince1970
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'skipped', lastError = ?, nextAttemptAt = NULL
+                WHERE status IN ('pending', 'retrying') AND nextAttemptAt <= ?
+                  AND notificationID IN (SELECT n.id FROM notification n JOIN account a ON a.id = n.accountID WHERE NOT a.active)
+                """, arguments: ["the recipient's account was deactivated", now])
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'skipped', lastError = 'the alert was acknowledged or resolved before it went', nextAttemptAt = NULL
+                WHERE status = 'pending' AND nextAttemptAt <= ?
+                  AND notificationID IN (SELECT n.id FROM notification n JOIN alert al ON al.id = n.alertID WHERE al.status != 'unacknowledged')
+                """, arguments: [now])
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'skipped', lastError = 'the appointment is no longer ahead', nextAttemptAt = NULL
+                WHERE status = 'pending' AND nextAttemptAt <= ?
+                  AND notificationID IN (SELECT n.id FROM notification n JOIN appointment ap ON ap.id = n.appointmentID
+                                         WHERE n.kind = 'appointment-reminder' AND (ap.startsAt <= ? OR ap.status NOT IN ('scheduled', 'confirmed')))
+                """, arguments: [now, now])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.*, n.accountID FROM delivery d JOIN notification n ON n.id = d.notificationID
-                WHERE d.status IN ('pending', 'retrying') AND d.nextAttemptAt <= ? ORDER BY d.nextAttemptAt, d.id LIMIT ?
-                """, arguments: [time.millisecondsSince1970, limit])
+                WHERE d.status IN ('pending', 'retrying') AND d.nextAttemptAt <= ?
+                ORDER BY (n.priority = 'high' OR COALESCE(n.tier, 0) >= 1) DESC, d.nextAttemptAt, d.id LIMIT ?
+                """, arguments: [now, limit])
             return try rows.compactMap { row in
                 let delivery = Self.delivery(row)
                 guard let notification = try Row.fetchOne(db, sql: "SELECT * FROM notification WHERE id = ?", arguments: [delivery.notificationID]).map(Self.notification)

@@ -37,10 +37,13 @@ extension AppDatabase {
         try await writer.read { db in try Self.onCallRota(db) }
     }
 
-    /// Replaces the on-call rota; every account in it must be an active caregiver or admin.
+    /// Replaces the on-call rota; every account in it must be an active caregiver or admin, and every tier one an
+    /// escalation can reach (fewer tiers than the policy's highest, which is the admins').
     public func setOnCallRota(_ rota: OnCallRota) async throws {
         let json = String(decoding: try JSONEncoder().encode(rota), as: UTF8.self)
         try await writer.write { db in
+            let highest = try Self.highestTier(db)
+            guard rota.tiers.count < max(highest, 1) else { throw OnCallError.unreachableTiers(highestTier: highest) }
             for id in Set(rota.tiers.joined()) {
                 let role = try String.fetchOne(db, sql: "SELECT role FROM account WHERE id = ? AND active", arguments: [id])
                 guard role == Role.caregiver.rawValue || role == Role.admin.rawValue else { throw AccountError.notACaregiver(id) }
@@ -62,6 +65,7 @@ extension AppDatabase {
             var made = 0
             let now = time.millisecondsSince1970
             let rota = try Self.onCallRota(db)
+            let highestTier = try Self.highestTier(db)
             let context = NotificationContext(db: db, now: now, time: time, emailAvailable: emailAvailable)
 
             let alertCursor = try Int64.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'notifications.alertEventCursor'") ?? 0
@@ -76,17 +80,15 @@ extension AppDatabase {
                 let alertID: Int64 = row["alertID"]
                 let event: String = row["event"]
                 let reached = try Self.recipients(db, patientID: row["patientID"], technical: category == "technical", assigneeID: row["assigneeID"],
-                                                  through: tier, rota: rota)
+                                                  through: tier, rota: rota, highestTier: highestTier)
                 for (accountID, reachedAt) in reached.sorted(by: { $0.key < $1.key }) {
                     let (title, body) = Self.alertText(alertID: alertID, priority: priority, category: category, event: event, tier: reachedAt)
                     try context.notify(accountID, .alert, priority: priority, title: title, body: body, alertID: alertID, appointmentID: nil,
-                                       tier: reachedAt, urgent: priority == "high")
+                                       tier: reachedAt, urgent: priority == "high" || reachedAt >= 1)
                     made += 1
                 }
             }
-            if let last = events.last?["id"] as Int64? {
-                try db.execute(sql: "UPDATE hubSetting SET value = ? WHERE key = 'notifications.alertEventCursor'", arguments: [last])
-            }
+            if let last = events.last?["id"] as Int64? { try Self.setCursor(db, "notifications.alertEventCursor", last) }
 
             let appointmentCursor = try Int64.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'notifications.appointmentEventCursor'") ?? 0
             let changes = try Row.fetchAll(db, sql: """
@@ -99,30 +101,32 @@ extension AppDatabase {
                 let type = AppointmentType(rawValue: row["type"]) ?? .clinicVisit
                 let verb = action == "booked" ? "booked" : action == "cancel" ? "cancelled" : "moved"
                 let start = Date(millisecondsSince1970: row["startsAt"])
-                for accountID in try Self.participants(db, patientID: row["patientID"], staffID: row["staffID"]) where accountID != row["actorID"] {
+                let actorID = row["actorID"] as Int64?
+                for accountID in try Self.participants(db, patientID: row["patientID"], staffID: row["staffID"]) where accountID != actorID {
                     try context.notify(accountID, .appointmentChange, priority: nil, title: "Appointment \(verb): \(type.title.lowercased())",
                                        body: "Your \(type.title.lowercased()) \(action == "cancel" ? "on" : "is now on") \(Self.utcText(start)) was \(verb). Details are in SilverWatch.",
                                        alertID: nil, appointmentID: row["appointmentID"], tier: nil, urgent: false)
                     made += 1
                 }
             }
-            if let last = changes.last?["id"] as Int64? {
-                try db.execute(sql: "UPDATE hubSetting SET value = ? WHERE key = 'notifications.appointmentEventCursor'", arguments: [last])
-            }
+            if let last = changes.last?["id"] as Int64? { try Self.setCursor(db, "notifications.appointmentEventCursor", last) }
 
-            // Reminders: the shortest lead an appointment is within, if not yet sent (a visit booked an hour ahead
-            // gets the hour's reminder only).
+            // Reminders: the shortest lead an appointment is within, if not yet sent for its current time (a visit
+            // booked an hour ahead gets the hour's reminder only; a rescheduled one is reminded of its new time).
             let upcoming = try Row.fetchAll(db, sql: """
-                SELECT id, type, patientID, staffID, startsAt FROM appointment
+                SELECT id, type, patientID, staffID, startsAt, revision FROM appointment
                 WHERE status IN ('scheduled', 'confirmed') AND startsAt > ? AND startsAt <= ?
                 """, arguments: [now, now + (Self.reminderLeads.max() ?? 0) * 1000])
             for row in upcoming {
                 let startsAt: Int64 = row["startsAt"]
+                let revision: Int64 = row["revision"]
                 guard let lead = Self.reminderLeads.sorted().first(where: { startsAt - now <= $0 * 1000 }),
-                      try Bool.fetchOne(db, sql: "SELECT 1 FROM appointmentReminder WHERE appointmentID = ? AND lead <= ?", arguments: [row["id"], lead]) != true
+                      try Bool.fetchOne(db, sql: "SELECT 1 FROM appointmentReminder WHERE appointmentID = ? AND revision = ? AND lead <= ?",
+                                        arguments: [row["id"], revision, lead]) != true
                 else { continue }
                 for longer in Self.reminderLeads where longer >= lead {
-                    try db.execute(sql: "INSERT OR IGNORE INTO appointmentReminder (appointmentID, lead, sentAt) VALUES (?, ?, ?)", arguments: [row["id"], longer, now])
+                    try db.execute(sql: "INSERT OR IGNORE INTO appointmentReminder (appointmentID, revision, lead, sentAt) VALUES (?, ?, ?, ?)",
+                                   arguments: [row["id"], revision, longer, now])
                 }
                 let type = AppointmentType(rawValue: row["type"]) ?? .clinicVisit
                 let start = Date(millisecondsSince1970: startsAt)
@@ -161,9 +165,11 @@ extension AppDatabase {
 
     /// Everyone an alert reaches through `tier`, each with the lowest tier that reaches them: tier 0 is the
     /// patient's care team (and the technicians, for a technical alert; the admins when nobody else), with the
-    /// assignee; tier 1, 2, … the on-call rota's tiers; a tier past the rota's end, or empty, the admins.
+    /// assignee; tier 1, 2, … the on-call rota's tiers; the admins from the tier after the rota's last, or from the
+    /// policy's highest tier if that comes first, so an escalation always ends with them; an empty rota tier is the
+    /// admins' too.
     static func recipients(_ db: Database, patientID: Int64?, technical: Bool, assigneeID: Int64?, through tier: Int,
-                           rota: OnCallRota) throws -> [Int64: Int] {
+                           rota: OnCallRota, highestTier: Int) throws -> [Int64: Int] {
         var reached: [Int64: Int] = [:]
         func add(_ ids: [Int64], _ level: Int) { for id in ids where reached[id] == nil { reached[id] = level } }
         let admins = try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE role = 'admin' AND active ORDER BY id")
@@ -181,7 +187,8 @@ extension AppDatabase {
             for level in 1...tier {
                 let onCall = level - 1 < rota.tiers.count ? rota.tiers[level - 1] : []
                 let active = try onCall.filter { try Bool.fetchOne(db, sql: "SELECT active FROM account WHERE id = ?", arguments: [$0]) == true }
-                add(active.isEmpty ? admins : active, level)
+                add(active, level)
+                if active.isEmpty || level >= min(rota.tiers.count + 1, max(highestTier, 1)) { add(admins, level) }
             }
         }
         return reached
@@ -227,8 +234,32 @@ extension AppDatabase {
             updatedAt: (row["updatedAt"] as Int64?).map(Date.init(millisecondsSince1970:)))
     }
 
+    /// The escalation policy's highest tier (the standard policy's when none is stored).
+    static func highestTier(_ db: Database) throws -> Int {
+        guard let json = try String.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'alertPolicy'"),
+              let document = try? JSONDecoder().decode(AlertPolicyDocument.self, from: Data(json.utf8)) else { return AlertPolicy.standard.highestTier }
+        return document.highestTier
+    }
+
+    static func setCursor(_ db: Database, _ key: String, _ value: Int64) throws {
+        try db.execute(sql: "INSERT INTO hubSetting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+    }
+
     static func onCallRota(_ db: Database) throws -> OnCallRota {
         guard let json = try String.fetchOne(db, sql: "SELECT value FROM hubSetting WHERE key = 'notifications.onCall'") else { return OnCallRota(tiers: []) }
         return (try? JSONDecoder().decode(OnCallRota.self, from: Data(json.utf8))) ?? OnCallRota(tiers: [])
+    }
+}
+
+/// Why an on-call rota was refused.
+public enum OnCallError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Escalation stops at `highestTier`, which is the admins': the rota has tiers 1 to `highestTier - 1`.
+    case unreachableTiers(highestTier: Int)
+
+    public var description: String {
+        switch self {
+        case .unreachableTiers(let highest):
+            "the escalation policy stops at tier \(highest), the admins': the rota may have at most \(max(highest - 1, 0)) tiers"
+        }
     }
 }

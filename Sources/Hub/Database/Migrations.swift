@@ -374,12 +374,14 @@ enum Migrations {
             }
             try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
             try db.create(index: "delivery_notification", on: "delivery", columns: ["notificationID"])
-            // Reminders sent, so each is sent once: `lead` is seconds before the start.
+            // Reminders sent, so each is sent once per time the appointment has (`revision` counts its reschedules):
+            // `lead` is seconds before the start.
             try db.create(table: "appointmentReminder") { t in
                 t.column("appointmentID", .integer).notNull().references("appointment", onDelete: .cascade)
+                t.column("revision", .integer).notNull()
                 t.column("lead", .integer).notNull()
                 t.column("sentAt", .integer).notNull()
-                t.primaryKey(["appointmentID", "lead"])
+                t.primaryKey(["appointmentID", "revision", "lead"])
             }
         }
         migrator.registerMigration("v12: chat") { db in

@@ -44,6 +44,8 @@ public struct DeliveryRecord: Sendable, Hashable {
         case delivered
         /// Every attempt failed, or the channel is not set up any more.
         case failed
+        /// Not sent: no longer worth it (`lastError` says why).
+        case skipped
     }
 
     public var id: Int64

@@ -8,35 +8,54 @@ import ServiceLifecycle
 public struct NotificationService: Service {
     let database: AppDatabase
     let relay: SMTPRelay?
+    /// Webhook hosts allowed although internal (a receiver on the hub's own network, or a test's on loopback).
+    let allowedWebhookHosts: Set<String>
     let logger: Logger
     let interval: Duration
     let now: @Sendable () -> Date
     /// Deliveries attempted at once (a slow webhook does not hold up an urgent email).
     static let concurrentDeliveries = 8
 
-    public init(database: AppDatabase, relay: SMTPRelay?, logger: Logger, interval: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: AppDatabase, relay: SMTPRelay?, allowedWebhookHosts: Set<String> = [], logger: Logger, interval: Duration = .seconds(1),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.relay = relay
+        self.allowedWebhookHosts = Set(allowedWebhookHosts.map { $0.lowercased() })
         self.logger = logger
         self.interval = interval
         self.now = now
     }
 
+    /// Two loops, so that slow receivers never hold up making notifications: one makes them every `interval`, the
+    /// other delivers what is due.
     public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await loop("making notifications") { try await database.makeNotifications(at: now(), emailAvailable: relay != nil) } }
+            group.addTask { await loop("delivering notifications") { _ = try await deliverDue(at: now()) } }
+            try await group.waitForAll()
+        }
+    }
+
+    private func loop(_ what: String, _ pass: @Sendable () async throws -> Void) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await runOnce(at: now())
+                try await pass()
             } catch {
-                logger.error("notifications: \(error)")
+                logger.error("\(what) failed; trying again", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
         }
     }
 
-    /// One pass: make what is due, then attempt every delivery due at `time`. Returns the deliveries attempted.
+    /// One pass of both: make what is due, then attempt every delivery due at `time`. Returns the deliveries attempted.
     @discardableResult
     public func runOnce(at time: Date) async throws -> Int {
         try await database.makeNotifications(at: time, emailAvailable: relay != nil)
+        return try await deliverDue(at: time)
+    }
+
+    /// Attempts the deliveries due at `time`, at most ``concurrentDeliveries`` at once; how many.
+    func deliverDue(at time: Date) async throws -> Int {
         let due = try await database.dueDeliveries(at: time, limit: 200)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, item) in due.enumerated() {
@@ -61,7 +80,8 @@ public struct NotificationService: Service {
                 guard let url = settings.webhookURL, let secret = settings.webhookSecret else {
                     throw WebhookError(description: "the recipient has no webhook any more", permanent: true)
                 }
-                try await WebhookSender.send(Self.webhookBody(delivery, notification), to: url, secret: secret, deliveryID: delivery.id, at: time)
+                try await WebhookSender.send(Self.webhookBody(delivery, notification), to: url, secret: secret, deliveryID: delivery.id, at: time,
+                                             allowedHosts: allowedWebhookHosts)
             }
         } catch let error as SMTPError {
             failure = (error.description, error.permanent)

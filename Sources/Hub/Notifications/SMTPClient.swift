@@ -28,6 +28,12 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     public var permanent: Bool
 }
 
+extension SMTPRelay {
+    /// Whether `address` is one the hub sends mail to or from: one @, a dotted domain, no spaces, angle brackets or
+    /// line breaks (nothing that could inject a command or a header).
+    public static func isPlainAddress(_ address: String) -> Bool { SMTPClient.isPlainAddress(address) }
+}
+
 /// A minimal SMTP client (RFC 5321): EHLO, MAIL FROM, RCPT TO, DATA, QUIT, one plain-text UTF-8 message per connection.
 enum SMTPClient {
     static let timeout: Duration = .seconds(30)
@@ -56,10 +62,12 @@ enum SMTPClient {
             }
         try await channel.executeThenClose { inbound, outbound in
             var replies = ReplyReader(inbound.makeAsyncIterator())
-            func expect(_ codes: Set<Int>, after command: String) async throws {
+            // Only a refusal of this recipient or this message is permanent; a relay refusing the hub itself (its
+            // greeting, EHLO or sender) is misconfigured, and the mail waits for it to be mended.
+            func expect(_ codes: Set<Int>, after command: String, permanentIf5xx: Bool = false) async throws {
                 let (code, text) = try await replies.next()
                 guard codes.contains(code) else {
-                    throw SMTPError(description: "\(command): the relay answered \(code) \(text)", permanent: (500..<600).contains(code))
+                    throw SMTPError(description: "\(command): the relay answered \(code) \(text)", permanent: permanentIf5xx && (500..<600).contains(code))
                 }
             }
             func send(_ line: String) async throws { try await outbound.write(ByteBuffer(string: line + "\r\n")) }
@@ -69,11 +77,11 @@ enum SMTPClient {
             try await send("MAIL FROM:<\(relay.from)>")
             try await expect([250], after: "MAIL FROM")
             try await send("RCPT TO:<\(recipient)>")
-            try await expect([250, 251], after: "RCPT TO")
+            try await expect([250, 251], after: "RCPT TO", permanentIf5xx: true)
             try await send("DATA")
             try await expect([354], after: "DATA")
             try await outbound.write(ByteBuffer(string: message + ".\r\n"))
-            try await expect([250], after: "the message")
+            try await expect([250], after: "the message", permanentIf5xx: true)
             try await send("QUIT")
             _ = try? await replies.next()
         }

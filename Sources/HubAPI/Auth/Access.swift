@@ -76,11 +76,17 @@ struct Access: Sendable {
         }
     }
 
-    /// Alert `id` if `session` may see it (404 when not, as for no such alert). Not audited here: the caller
-    /// audits what it did with it, once done.
+    /// Alert `id` if `session` may see it (404 when not, as for no such alert): one in their scope, or an open one
+    /// whose escalation reached them. Not audited here: the caller audits what it did with it, once done.
     func alert(_ id: Int64, _ session: SessionState) async throws -> AlertRecord {
-        guard let record = try await api.database.alert(id: id, in: try Self.alertScope(session)) else { throw APIError.notFound("alert \(id)") }
-        return record
+        if let record = try await api.database.alert(id: id, in: try Self.alertScope(session)) { return record }
+        // An escalation reached someone off the care team (the on-call rota): they may see and act on that alert
+        // while it is open.
+        if try await api.database.wasNotified(accountID: session.account.id, alertID: id),
+           let record = try await api.database.alert(id: id, in: .all), record.alert.isOpen {
+            return record
+        }
+        throw APIError.notFound("alert \(id)")
     }
 }
 

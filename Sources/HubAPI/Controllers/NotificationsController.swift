@@ -76,15 +76,22 @@ struct NotificationsController {
         let current = try await api.database.notificationSettings(accountID: session.account.id)
         var settings = NotificationSettings(timeZone: TimeZone(identifier: "UTC")!)
         if let email = body.email {
-            guard email.count <= 254, email.split(separator: "@").count == 2, !email.contains(where: { $0.isWhitespace || "<>\r\n".contains($0) }) else {
+            guard SMTPRelay.isPlainAddress(email) else {
                 throw APIError.invalid("email", "email must be an address such as nurse@example.org")
             }
             settings.email = email
         }
         var newSecret: String?
         if let url = body.webhookUrl {
-            guard url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {
+            guard url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  let host = parsed.host?.lowercased(), !host.isEmpty else {
                 throw APIError.invalid("webhookUrl", "webhookUrl must be an http or https URL")
+            }
+            // An internal host is refused now if it is written as one; a name resolving to one is refused at delivery.
+            let literal = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            if !api.configuration.webhookAllowedHosts.contains(host),
+               host == "localhost" || host.hasSuffix(".localhost") || ((literal.contains(":") || literal.allSatisfy { $0.isNumber || $0 == "." }) && WebhookSender.isInternal(literal)) {
+                throw APIError.invalid("webhookUrl", "webhookUrl must be a public address: this hub does not send webhooks into its own network")
             }
             settings.webhookURL = url
             if url != current.webhookURL || body.rotateWebhookSecret == true || current.webhookSecret == nil {
@@ -139,6 +146,8 @@ struct NotificationsController {
             try await api.database.setOnCallRota(OnCallRota(tiers: body.tiers))
         } catch AccountError.notACaregiver(let id) {
             throw APIError.invalid("tiers", "account \(id) is not an active caregiver or admin")
+        } catch let error as OnCallError {
+            throw APIError.invalid("tiers", error.description)
         }
         try await api.audit(session, "onCall.change", patients: [nil], request: request, context: context)
         return body
