@@ -35,6 +35,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
     CalendarFeedController(api: api).endpoints(signedIn)
     NotificationsController(api: api).endpoints(signedIn)
     ChatController(api: api).endpoints(signedIn)
+    ReportsController(api: api).endpoints(signedIn)
     // The WebSocket's path answers a plain GET too (with 404 unless upgrading), so it is in the table as GET.
     routeTable.set((router.routes + buildWebSocketRouter(api).routes).map { ($0.method.rawValue, $0.path.description) })
     return router

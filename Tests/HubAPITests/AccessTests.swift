@@ -136,6 +136,9 @@ struct AccessTests {
         .init(method: .get, path: "/api/v1/conversations/{conversation}/messages/{message}/revisions", allowed: [.admin]),
         .init(method: .post, path: "/api/v1/conversations/{conversation}/read", body: #"{"messageId": {message}}"#, allowed: [.caregiver, .patient]),
         .init(method: .post, path: "/api/v1/alerts/{alert}/conversation", allowed: [.caregiver, .technician]),
+        .init(method: .get, path: "/api/v1/patients/{patient}/report", allowed: clinical),
+        .init(method: .get, path: "/api/v1/reports/fleet", allowed: [.admin, .technician]),
+        .init(method: .get, path: "/api/v1/reports/operations", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit", allowed: [.admin]),
         .init(method: .get, path: "/api/v1/audit/verification", allowed: [.admin]),
     ]
