@@ -168,25 +168,16 @@ public struct GatewayCredentials: Sendable {
             body["correlationData"] = correlation
             let payload = try JSONSerialization.data(withJSONObject: ["commands": [body]])
             try await client.publish(topic: GatewayCredentials.controlTopic, payload: Array(payload), qos: .atLeastOnce)
-            let answer = try await withThrowingTaskGroup(of: (String?, String)?.self) { group in
-                group.addTask { [client] in
-                    for try await message in client.messages where message.topic == GatewayCredentials.responseTopic {
-                        guard let json = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
-                              let responses = json["responses"] as? [[String: Any]] else { continue }
-                        if let response = responses.first(where: { $0["correlationData"] as? String == correlation }) {
-                            let data = (response["data"]).flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map { String(decoding: $0, as: UTF8.self) }
-                            return (response["error"] as? String, data ?? "{}")
-                        }
+            let answer: (String?, String)? = try await withDeadline(timeout) { [client] in
+                for try await message in client.messages where message.topic == GatewayCredentials.responseTopic {
+                    guard let json = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+                          let responses = json["responses"] as? [[String: Any]] else { continue }
+                    if let response = responses.first(where: { $0["correlationData"] as? String == correlation }) {
+                        let data = (response["data"]).flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map { String(decoding: $0, as: UTF8.self) }
+                        return (response["error"] as? String, data ?? "{}")
                     }
-                    return nil
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
+                return nil
             }
             guard let answer else { throw Failure.noAnswer }
             return (answer.0, answer.1)

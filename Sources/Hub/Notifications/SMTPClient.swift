@@ -44,15 +44,11 @@ enum SMTPClient {
             throw SMTPError(description: "\(recipient) is not an address this hub sends to", permanent: true)
         }
         let message = compose(to: recipient, from: relay.from, subject: subject, body: body, messageID: messageID, date: date)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await converse(relay, recipient: recipient, message: message) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw SMTPError(description: "the relay did not finish within \(timeout)", permanent: false)
-            }
-            try await group.next()
-            group.cancelAll()
+        let done: Bool? = try await withDeadline(timeout) {
+            try await converse(relay, recipient: recipient, message: message)
+            return true
         }
+        guard done != nil else { throw SMTPError(description: "the relay did not finish within \(timeout)", permanent: false) }
     }
 
     private static func converse(_ relay: SMTPRelay, recipient: String, message: String) async throws {

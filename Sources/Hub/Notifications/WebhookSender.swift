@@ -56,24 +56,15 @@ public enum WebhookSender {
         request.headers.add(name: "X-SilverWatch-Signature", value: signature(secret: secret, timestamp: timestamp, body: body))
         request.body = .bytes(ByteBuffer(bytes: body))
         let prepared = request
-        let status = try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await client.execute(prepared, timeout: .seconds(15))
-                    // The answer's body is not needed; a little of it is read so the connection can be reused.
-                    _ = try? await response.body.collect(upTo: 4096)
-                    return Int(response.status.code)
-                } catch {
-                    throw WebhookError(description: "could not reach \(host): \(error)", permanent: false)
-                }
+        let status: Int? = try await withDeadline(timeout) {
+            do {
+                let response = try await client.execute(prepared, timeout: .seconds(15))
+                // The answer's body is not needed; a little of it is read so the connection can be reused.
+                _ = try? await response.body.collect(upTo: 4096)
+                return Int(response.status.code)
+            } catch {
+                throw WebhookError(description: "could not reach \(host): \(error)", permanent: false)
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
         guard let status else { throw WebhookError(description: "\(host) did not answer within \(timeout)", permanent: false) }
         guard (200..<300).contains(status) else {

@@ -6,16 +6,7 @@ import Hub
 enum SocketHello {
     /// The first message of `messages`, or nil if none came within `timeout`.
     static func first(_ messages: AsyncStream<String>, timeout: Duration) async throws -> String? {
-        try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { await messages.first { _ in true } }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        try await withDeadline(timeout) { await messages.first { _ in true } }
     }
 
     /// Session `id` if it is still live (not signed out, revoked, idle too long, or of a deactivated account).
