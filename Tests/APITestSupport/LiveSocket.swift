@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HummingbirdWebSocket
 import Testing
 
@@ -51,12 +52,11 @@ public func alertIDs(_ messages: [[String: Any]]) -> Set<Int64> {
 }
 
 /// A value a socket handler hands back to the test.
-public final class Box<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    public init(_ value: Value) { stored = value }
+public final class Box<Value: Sendable>: Sendable {
+    private let stored: Mutex<Value>
+    public init(_ value: Value) { stored = Mutex(value) }
     public var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

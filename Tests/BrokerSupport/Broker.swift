@@ -200,6 +200,9 @@ public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String],
     defer { posix_spawn_file_actions_destroy(&fileActions) }
     posix_spawn_file_actions_addopen(&fileActions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_addopen(&fileActions, 2, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    // Nothing else of the test runner's: a pipe another test holds open (a helper's standard input, say) must not
+    // stay open in a broker or agent that outlives that test.
+    closeInheritedDescriptors(&fileActions)
 
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
@@ -207,6 +210,14 @@ public func spawnWithDefaultSignals(_ executable: String, _ arguments: [String],
     let result = posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
     guard result == 0 else { throw POSIXError(.init(rawValue: result) ?? .EIO) }
     return pid
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not import:
+/// the child closes every descriptor from 3 up.
+private func closeInheritedDescriptors(_ fileActions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&fileActions, 3)
 }
 
 /// Reaps the process if it has exited.

@@ -286,7 +286,7 @@ struct AppointmentsAPITests {
             let text = String(decoding: feed.body, as: UTF8.self)
             for secret in ["Ada", "ulcer", "COPD", "admitted", "caregiverA"] { #expect(!text.contains(secret), "the feed mentions \(secret)") }
 
-            let parsed = try Oracle.run("parse-ical.py", on: feed.body, suffix: ".ics")
+            let parsed = try await Oracle.run("parse-ical.py", on: feed.body, suffix: ".ics")
             #expect(parsed.status == 0, "\(parsed.errors)")
             let events = try #require(try JSONSerialization.jsonObject(with: Data(parsed.output.utf8)) as? [[String: Any]])
             let byUID = Dictionary(uniqueKeysWithValues: events.compactMap { event in (event["uid"] as? String).map { ($0, event) } })
@@ -297,7 +297,7 @@ struct AppointmentsAPITests {
 
             // The independent parser does fail a broken feed.
             let broken = Data(text.replacingOccurrences(of: "DTEND:20270118T144500Z", with: "DTEND:20270118T130000Z").utf8)
-            #expect(try Oracle.run("parse-ical.py", on: broken, suffix: ".ics").status == 1)
+            #expect(try await Oracle.run("parse-ical.py", on: broken, suffix: ".ics").status == 1)
 
             // A new feed revokes the old URL; deleting the feed revokes the new one.
             let renewed = try #require(try await client.call(.post, "/api/v1/me/calendar-feed", token: patient)["url"] as? String)

@@ -9,8 +9,8 @@ import Vitals
 @Suite("FHIR export")
 struct FHIRExportTests {
     /// Runs the validator on `bundle`; its exit status and output.
-    static func validate(_ bundle: Data) throws -> (status: Int32, output: String) {
-        let result = try Oracle.run("validate-fhir.py", on: bundle, suffix: ".json")
+    static func validate(_ bundle: Data) async throws -> (status: Int32, output: String) {
+        let result = try await Oracle.run("validate-fhir.py", on: bundle, suffix: ".json")
         return (result.status, result.output + result.errors)
     }
 
@@ -54,7 +54,7 @@ struct FHIRExportTests {
             #expect(panels.allSatisfy { ($0["component"] as? [Any])?.count == 2 })
 
             let data = try JSONSerialization.data(withJSONObject: bundle)
-            let valid = try Self.validate(data)
+            let valid = try await Self.validate(data)
             #expect(valid.status == 0, "\(valid.output)")
 
             // The oracle can fail: SpO2 without its 2708-6 code, and an Observation without a code, are refused.
@@ -72,7 +72,7 @@ struct FHIRExportTests {
                 changed["resource"] = resource
                 return changed
             }
-            let invalid = try Self.validate(try JSONSerialization.data(withJSONObject: broken))
+            let invalid = try await Self.validate(try JSONSerialization.data(withJSONObject: broken))
             #expect(invalid.status == 1, "\(invalid.output)")
         }
     }

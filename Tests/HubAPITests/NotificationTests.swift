@@ -14,7 +14,7 @@ import Testing
 import Vitals
 
 /// An SMTP server for the test (tools/smtp-sink.py, aiosmtpd): the mail the hub sends, as received.
-final class SMTPSink: @unchecked Sendable {
+final class SMTPSink: Sendable {
     struct Mail: Sendable {
         var from: String
         var to: [String]
@@ -76,9 +76,12 @@ final class SMTPSink: @unchecked Sendable {
         return received.mail.withLock { $0 }
     }
 
+    /// Ends the sink at once, without waiting for it: a blocking wait here would hold one of the test runner's few
+    /// cooperative threads, and two sinks stopping together once held both while each waited for an end of input
+    /// that a process spawned meanwhile kept open by inheriting the pipe.
     func stop() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        if process.isRunning { process.terminate() }
     }
 }
 
