@@ -105,9 +105,10 @@ struct VideoSignallingController {
         try await api.audit(session, "video.join", patients: [appointment.patientID], request: request, context: context)
 
         let member = VideoRooms.Member(deliver: deliver)
-        let peerPresent = api.videoRooms.join(room, role, member)
+        api.videoRooms.join(room, role, member) { peerPresent in
+            VideoRooms.json(["type": "ready", "appointmentId": appointment.id, "role": role.rawValue, "peerPresent": peerPresent])
+        }
         defer { api.videoRooms.leave(room, role, member) }
-        deliver.yield(.text(VideoRooms.json(["type": "ready", "appointmentId": appointment.id, "role": role.rawValue, "peerPresent": peerPresent])))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await relay(room, role, clientMessages, deliver) }
@@ -193,30 +194,33 @@ final class VideoRooms: Sendable {
 
     private let rooms = Mutex<[String: [Role: Member]]>([:])
 
-    /// Puts `member` in `room` as `role`, replacing (and closing) an earlier connection of the same participant, and
-    /// tells the other participant; whether the other participant is there.
-    func join(_ room: String, _ role: Role, _ member: Member) -> Bool {
-        let (replaced, peer) = rooms.withLock { rooms -> (Member?, Member?) in
+    /// Puts `member` in `room` as `role`, replacing (and closing) an earlier connection of the same participant, sends
+    /// it `ready(peerPresent)`, and tells the other participant.
+    ///
+    /// `ready` is handed over before the lock is released: were it sent after, a peer joining in between would have
+    /// its `peer-joined` reach this member first, and a client reading `ready` saying no peer would wait for ever.
+    func join(_ room: String, _ role: Role, _ member: Member, ready: (_ peerPresent: Bool) -> String) {
+        let replaced = rooms.withLock { rooms -> Member? in
             let replaced = rooms[room]?[role]
             rooms[room, default: [:]][role] = member
-            return (replaced, rooms[room]?[role.other])
+            let peer = rooms[room]?[role.other]
+            member.deliver.yield(.text(ready(peer != nil)))
+            peer?.deliver.yield(.text(Self.json(["type": "peer-joined"])))
+            return replaced
         }
         replaced?.deliver.yield(.close("joined again from elsewhere"))
         replaced?.deliver.finish()
-        peer?.deliver.yield(.text(Self.json(["type": "peer-joined"])))
-        return peer != nil
     }
 
     /// Takes `member` out of `room` (unless a newer connection replaced it) and tells the other participant.
     func leave(_ room: String, _ role: Role, _ member: Member) {
-        let peer = rooms.withLock { rooms -> Member? in
-            guard rooms[room]?[role]?.id == member.id else { return nil }
+        rooms.withLock { rooms in
+            guard rooms[room]?[role]?.id == member.id else { return }
             rooms[room]?[role] = nil
-            let peer = rooms[room]?[role.other]
+            // Inside the lock, for the order join keeps: a peer never reads "peer-left" before the "peer-joined" it follows.
+            rooms[room]?[role.other]?.deliver.yield(.text(Self.json(["type": "peer-left"])))
             if rooms[room]?.isEmpty == true { rooms[room] = nil }
-            return peer
         }
-        peer?.deliver.yield(.text(Self.json(["type": "peer-left"])))
     }
 
     /// Hands `text` to the other participant of `room`; false when they are not there. A participant too slow to
