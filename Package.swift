@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         // Webhook deliveries of notifications (already built for HummingbirdTesting).
@@ -100,8 +101,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-        ], resources: [.copy("Resources/openapi.yaml")]),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], resources: [.copy("Resources/openapi.yaml"), .copy("Resources/console")]),
         /// A real Mosquitto broker on a free loopback port, for the tests that need one.
         .target(name: "BrokerSupport", path: "Tests/BrokerSupport"),
         /// The live WebSocket as tests read it, for the API and system tests.

@@ -29,6 +29,9 @@ public struct APIConfiguration: Sendable {
     public var webhookAllowedHosts: Set<String> = []
     /// The host part of calendar events' UIDs, which must be globally unique.
     public var calendarDomain = "silverwatch.local"
+    /// A directory to serve the web console from, read at every request (for working on the console); nil: the
+    /// console shipped in the hub.
+    public var consoleDirectory: String?
 
     public init() {}
 

@@ -24,6 +24,8 @@ public struct APIEnvironment: Sendable {
     let videoRooms = VideoRooms()
     /// Issues gateways' MQTT credentials through the broker's dynamic-security plugin; nil when not configured.
     let gatewayCredentials: GatewayCredentials?
+    /// The web console's files.
+    let consoleFiles: ConsoleFiles
     let now: @Sendable () -> Date
 
     /// Sets the API up over `database`; the token signing key is the database's own (made on first use), so tokens
@@ -38,6 +40,7 @@ public struct APIEnvironment: Sendable {
         liveFeed = LiveFeed(database: database)
         self.alerting = alerting ?? Alerting(database: database)
         self.configuration = configuration
+        consoleFiles = try configuration.consoleDirectory.map { ConsoleFiles.directory($0) } ?? ConsoleFiles.bundled()
         tokens = await TokenService(signingKey: try await database.tokenSigningKey(), accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.passwordHashCost)
         auditWriter = AuditWriter(database: database)

@@ -19,6 +19,7 @@ public func buildRouter(_ api: APIEnvironment) -> Router<HubRequestContext> {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.yaml())))
     }
     CalendarFeedController(api: api).publicEndpoints(router)
+    ConsoleController(files: api.consoleFiles).endpoints(router)
     let v1 = router.group("api/v1")
     AuthController(api: api).publicEndpoints(v1)
     let signedIn = v1.group().add(middleware: AuthenticationMiddleware(api: api))

@@ -43,6 +43,8 @@ extension HubCommand {
         @Option(help: "bcrypt cost of new password hashes (4–31).") var passwordHashCost: UInt8 = 12
         @Option(help: "The hub's address as people reach it (e.g. https://care.example.org), for the links it hands out (calendar feeds); default: the request's own host over HTTP.")
         var publicURL: String?
+        @Option(help: "Serve the web console from this directory, read at every request (for working on the console); default: the console built into the hub.")
+        var consoleDirectory: String?
         @Option(help: "SMTP relay for email notifications (no authentication: a local relay carries mail on); without it, nothing goes by email.")
         var smtpHost: String?
         @Option(help: "Port of the SMTP relay.") var smtpPort = 25
@@ -87,6 +89,7 @@ extension HubCommand {
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
             apiConfiguration.publicURL = publicURL
+            apiConfiguration.consoleDirectory = consoleDirectory
             apiConfiguration.emailAvailable = smtpHost != nil
             apiConfiguration.webhookAllowedHosts = Set(webhookAllowHost.map { $0.lowercased() })
             let notifications = NotificationService(database: db, relay: smtpHost.map { SMTPRelay(host: $0, port: smtpPort, from: smtpFrom) },
@@ -106,7 +109,7 @@ extension HubCommand {
             let api = try await APIEnvironment(database: db, alerting: alerting, ingestHealth: ingestHealth, ingestCounters: ingestCounters,
                                              gatewayCredentials: gatewayCredentials, configuration: apiConfiguration)
             let http = buildApplication(api, host: httpHost, port: httpPort, logger: logger) { port in
-                logger.info("HTTP API listening", metadata: ["url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
+                logger.info("HTTP API listening", metadata: ["console": "http://\(httpHost):\(port)/", "url": "http://\(httpHost):\(port)/api/v1", "openapi": "http://\(httpHost):\(port)/api/openapi.yaml"])
             }
             let group = ServiceGroup(services: [ingest, notifications, systemd, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             logger.info("hub starting", metadata: ["database": "\(database.database)", "broker": "\(brokerHost):\(brokerPort)"])

@@ -33,6 +33,8 @@ struct AccessTests {
     /// rest).
     static let endpoints: [Endpoint] = [
         .init(method: .get, path: "/api/openapi.yaml", allowed: Set(Caller.allCases)),
+        .init(method: .get, path: "/", allowed: Set(Caller.allCases)),
+        .init(method: .get, path: "/console/{file}", allowed: Set(Caller.allCases)),
         .init(method: .get, path: "/health", allowed: Set(Caller.allCases)),
         .init(method: .get, path: "/metrics", allowed: Set(Caller.allCases)),
         .init(method: .post, path: "/api/v1/auth/login", body: #"{"username": "nobody", "password": "x"}"#, allowed: []),
@@ -181,17 +183,14 @@ struct AccessTests {
                 case .caregiver: try await client.login("caregiverA").access
                 default: try await client.login(caller.rawValue).access
                 }
-                let path = endpoint.path
-                    .replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
-                    .replacingOccurrences(of: "{account}", with: String(fixture.accounts["caregiverB"] ?? 0))
-                    .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
-                    .replacingOccurrences(of: "{alert}", with: String(alert))
-                    .replacingOccurrences(of: "{device}", with: "ox-team").replacingOccurrences(of: "{gateway}", with: "gw-1")
-                    .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))
-                    .replacingOccurrences(of: "{appointment}", with: String(scheduling.appointment))
-                    .replacingOccurrences(of: "{timeOff}", with: String(scheduling.timeOff)).replacingOccurrences(of: "{feed}", with: "unknown.ics")
-                    .replacingOccurrences(of: "{notification}", with: String(notification))
-                    .replacingOccurrences(of: "{conversation}", with: String(conversation.conversation)).replacingOccurrences(of: "{message}", with: String(conversation.message))
+                let placeholders: [(String, String)] = [
+                    ("{patient}", String(fixture.teamPatient)), ("{account}", String(fixture.accounts["caregiverB"] ?? 0)),
+                    ("{caregiver}", String(fixture.accounts["caregiverB"] ?? 0)), ("{alert}", String(alert)), ("{device}", "ox-team"),
+                    ("{gateway}", "gw-1"), ("{staff}", String(fixture.accounts["caregiverA"] ?? 0)), ("{appointment}", String(scheduling.appointment)),
+                    ("{timeOff}", String(scheduling.timeOff)), ("{feed}", "unknown.ics"), ("{file}", "app.js"), ("{notification}", String(notification)),
+                    ("{conversation}", String(conversation.conversation)), ("{message}", String(conversation.message)),
+                ]
+                let path = placeholders.reduce(endpoint.path) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
                 let body = endpoint.body?.replacingOccurrences(of: "{patient}", with: String(fixture.teamPatient))
                     .replacingOccurrences(of: "{caregiver}", with: String(fixture.accounts["caregiverB"] ?? 0))
                     .replacingOccurrences(of: "{staff}", with: String(fixture.accounts["caregiverA"] ?? 0))

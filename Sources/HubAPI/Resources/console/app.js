@@ -1,0 +1,206 @@
+// SilverWatch web console: signs in, then shows the signed-in role's views over the hub's API and live socket.
+//
+// Stable hooks for browser tests (data-test attributes):
+//   sign-in form        username, password, sign-in, sign-in-error
+//   frame               whoami (signed-in name), sign-out, skip-link, connection-banner (role="alert"; hidden while
+//                       connected), reconnect (in the banner), live-region (the announcer, aria-live="polite"; its
+//                       child #live-assertive takes high priority), announcement (each note in it, data-priority)
+//   navigation          nav-patients, nav-alerts, nav-devices, nav-gateways, nav-appointments, nav-chat, nav-admin,
+//                       nav-me, nav-notifications, nav-account (only the signed-in role's); badge-notifications,
+//                       badge-chat (unread counts); the phone-width menu button has aria-controls="site-nav"
+//   dialogs             dialog-confirm, dialog-cancel (every dialog; Escape closes)
+//   alerts              alert (card, or the header of the alert's page; data-alert-id, data-priority, data-status),
+//                       alert-link, acknowledge, resolve, snooze, resolve-note, snooze-until, discuss-alert, assign-me,
+//                       alert-evidence, alert-history, open-alerts, patient-alerts, alert-filter-state,
+//                       alert-filter-priority, alert-filter-category
+//   patients            patient (row; data-patient-id), news2, vital (data-kind), range-6h, range-24h, range-7d,
+//                       range-30d, chart-<kind> (the SVG, e.g. chart-spo2)
+//   rules               rule (row; data-rule-id), inputs by data-field (rules[<id>].bands[<priority>].limit,
+//                       ….sustain, rules[<id>].enabled, rules[<id>].hysteresis), save-rules, reset-rules, rules-json,
+//                       save-rules-json
+//   devices             device (row; data-device-id, data-online), device-filter-all, device-filter-offline,
+//                       device-filter-low-battery, device-filter-weak-signal, device-filter-stale, assign-device,
+//                       end-assignment, discuss-device; gateway (row; data-gateway-id), rotate-credentials,
+//                       credentials-password
+//   appointments        appointment (row; data-appointment-id, data-status), book, book-patient, book-staff,
+//                       book-type, slot (data-start), confirm-appointment, cancel-appointment, cancel-reason,
+//                       start-appointment, complete-appointment, no-show, reschedule, join-video
+//   chat                conversation (data-conversation-id, data-unread), message (data-message-id), message-input,
+//                       send, new-conversation, read-receipt
+//   notifications       notification (data-notification-id, data-unread), mark-read, read-all
+//   account             new-password, change-password
+//   admin               admin-accounts, admin-patients, admin-policy, admin-on-call, admin-audit (sub-navigation),
+//                       account (row; data-account-id, data-username), create-account, deactivate, unlock,
+//                       create-patient, care-team-member, add-caregiver, remove-caregiver, save-policy, save-on-call,
+//                       audit-filter, audit-entry (data-entry-id), verify-audit, audit-verification
+//   video               video-status, video-remote, video-local, video-mute, video-camera, video-hangup
+
+import {api, login, logout, isSignedIn, onSignedOut, setAccount, currentAccount, ApiError, sessionWasCopied} from '/console/api.js';
+import {h, field, heading, busy, showError, clearErrors} from '/console/dom.js';
+import {live} from '/console/live.js';
+import {route, startRouter, stopRouter} from '/console/router.js';
+import {showShell, hideShell, homeFor, announce} from '/console/shell.js';
+import {state, reset, loadPatients, patientName, refreshNotificationCount, refreshMessageCounts} from '/console/store.js';
+import {eventName, ATTENTION_EVENTS} from '/console/alerts-ui.js';
+import * as patients from '/console/view-patients.js';
+import * as patientPage from '/console/view-patient.js';
+import * as alerts from '/console/view-alerts.js';
+import * as chat from '/console/view-chat.js';
+import * as appointments from '/console/view-appointments.js';
+import * as booking from '/console/view-booking.js';
+import * as video from '/console/view-video.js';
+import * as notifications from '/console/view-notifications.js';
+import * as devices from '/console/view-devices.js';
+import * as gateways from '/console/view-gateways.js';
+import * as me from '/console/view-me.js';
+import * as account from '/console/view-account.js';
+import * as admin from '/console/view-admin.js';
+import * as adminPatients from '/console/view-admin-patients.js';
+import * as rules from '/console/view-rules.js';
+import * as policy from '/console/view-policy.js';
+import * as audit from '/console/view-audit.js';
+
+const STAFF = ['admin', 'caregiver'];
+
+route('/patients', patients.render, {roles: STAFF});
+route('/patients/:id', patientPage.render, {roles: STAFF});
+route('/patients/:id/rules', rules.render, {roles: STAFF});
+route('/alerts', alerts.renderList, {roles: ['admin', 'caregiver', 'technician']});
+route('/alerts/:id', alerts.renderDetail, {roles: ['admin', 'caregiver', 'technician']});
+route('/chat', chat.render, {roles: ['caregiver', 'technician', 'patient']});
+route('/chat/:id', chat.render, {roles: ['caregiver', 'technician', 'patient']});
+route('/appointments', appointments.renderList);
+route('/appointments/book', booking.render, {roles: ['admin', 'caregiver', 'patient']});
+route('/appointments/:id', appointments.renderDetail);
+route('/video/:id', video.render, {roles: ['caregiver', 'patient']});
+route('/notifications', notifications.render);
+route('/devices', devices.renderList, {roles: ['admin', 'technician', 'caregiver']});
+route('/devices/:id', devices.renderDetail, {roles: ['admin', 'technician', 'caregiver']});
+route('/gateways', gateways.renderList, {roles: ['admin', 'technician']});
+route('/gateways/:id', gateways.renderDetail, {roles: ['admin', 'technician']});
+route('/me', me.render, {roles: ['patient']});
+route('/account', account.render);
+route('/admin', admin.renderHome, {roles: ['admin']});
+route('/admin/accounts', admin.renderAccounts, {roles: ['admin']});
+route('/admin/patients', adminPatients.renderList, {roles: ['admin']});
+route('/admin/patients/:id', adminPatients.renderDetail, {roles: ['admin']});
+route('/admin/policy', policy.renderPolicy, {roles: ['admin']});
+route('/admin/on-call', policy.renderOnCall, {roles: ['admin']});
+route('/admin/audit', audit.render, {roles: ['admin']});
+
+/** The sign-in form; on success, the console for the account's role. */
+function showSignIn(message) {
+  stopRouter();
+  hideShell();
+  const main = document.getElementById('main');
+  const username = field({label: 'Username', name: 'username', test: 'username', required: true, attrs: {autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false'}});
+  const password = field({label: 'Password', name: 'password', type: 'password', test: 'password', required: true, attrs: {autocomplete: 'current-password'}});
+  const submit = h('button', {type: 'submit', class: 'button primary', 'data-test': 'sign-in'}, 'Sign in');
+  const form = h('form', {class: 'card sign-in', novalidate: true}, username.wrap, password.wrap, submit);
+  const title = heading(1, 'Sign in to SilverWatch');
+  main.replaceChildren(h('div', {class: 'sign-in-page'}, title,
+    h('p', {class: 'muted'}, 'Remote patient monitoring. Use the account your administrator gave you.'),
+    message ? h('p', {class: 'form-error', role: 'alert', 'data-test': 'sign-in-error'}, message) : null, form));
+  document.title = 'Sign in · SilverWatch';
+  if (location.hash && location.hash !== '#/') sessionStorage.setItem('silverwatch.after-sign-in', location.hash);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (!username.control.value.trim() || !password.control.value) {
+      showError(form, {message: 'Enter your username and password.', field: username.control.value.trim() ? 'password' : 'username'});
+      return;
+    }
+    try {
+      await busy(submit, () => login(username.control.value.trim(), password.control.value));
+      await startConsole();
+    } catch (error) {
+      const note = showError(form, error, {focus: false});
+      note.dataset.test = 'sign-in-error';
+      if (error instanceof ApiError && error.status === 401) password.control.value = '';
+      password.control.focus();
+    }
+  });
+  username.control.focus();
+}
+
+async function startConsole() {
+  let me;
+  try {
+    me = await api.get('/api/v1/me');
+  } catch (error) {
+    if (error.status === 401 || !isSignedIn()) return showSignIn('Your session has ended. Please sign in again.');
+    me = currentAccount();
+    if (!me) return showSignIn(error.message);
+  }
+  setAccount(me);
+  reset();
+  state.account = me;
+  showShell(me, signOut);
+  await loadPatients().catch(() => {});
+  refreshNotificationCount();
+  refreshMessageCounts();
+  live.start();
+  const after = sessionStorage.getItem('silverwatch.after-sign-in');
+  sessionStorage.removeItem('silverwatch.after-sign-in');
+  if (after && (!location.hash || location.hash === '#/' || location.hash === '#')) history.replaceState(null, '', after);
+  startRouter({account: me}, homeFor);
+}
+
+async function signOut() {
+  live.stop();
+  stopRouter();
+  await logout();
+  reset();
+  history.replaceState(null, '', location.pathname);
+  showSignIn();
+}
+
+onSignedOut((reason) => {
+  live.stop();
+  reset();
+  showSignIn(reason);
+});
+
+// New and returning alerts are announced wherever the person is in the console, within a second of the hub
+// storing them: assertively when high priority. After a reconnect, missed changes arrive in a burst; more than a
+// few are summed up in one sentence rather than read out one by one.
+let burst = [];
+let burstTimer = null;
+live.addEventListener('alert', (event) => {
+  const {alert, event: change} = event.detail;
+  const name = eventName(change);
+  if (!alert || !ATTENTION_EVENTS.has(name) || alert.status !== 'unacknowledged') return;
+  burst.push({alert, name, tier: change?.escalated?.tier});
+  if (!burstTimer) burstTimer = setTimeout(flushBurst, 150);
+});
+
+const ATTENTION_WORDS = {
+  raised: 'New alert', priorityRaised: 'Alert raised to a higher priority', conditionReturned: 'Alert condition back',
+  reoccurred: 'Alert again', snoozeExpired: 'Snooze ended, still unacknowledged',
+};
+
+function flushBurst() {
+  const changes = burst;
+  burst = [];
+  burstTimer = null;
+  if (changes.length > 3) {
+    const high = changes.filter(({alert}) => alert.priority === 'high').length;
+    announce(`${changes.length} alerts need attention${high ? `, ${high} of them high priority` : ''}. Open the alert list.`,
+      {priority: high ? 'high' : 'medium', href: '#/alerts'});
+    return;
+  }
+  for (const {alert, name, tier} of changes) {
+    const whose = alert.patientId ? `${patientName(alert.patientId)}: ` : alert.cause?.deviceId ? `Device ${alert.cause.deviceId}: ` : '';
+    const what = name === 'escalated' ? `Still unacknowledged, escalated${tier ? ` to tier ${tier}` : ''}` : ATTENTION_WORDS[name] ?? 'Alert';
+    announce(`${what}. ${whose}${alert.summary}`, {priority: alert.priority, href: `#/alerts/${alert.id}`});
+  }
+}
+
+// A patient added to a caregiver's team mid-session: learn their name for the cards and announcements.
+live.addEventListener('ready', (event) => {
+  const known = state.patients;
+  if ((event.detail.patients ?? []).some((id) => !known.has(id))) loadPatients().catch(() => {});
+});
+
+if (isSignedIn()) startConsole();
+else showSignIn(sessionWasCopied() ? 'This tab was opened from another SilverWatch tab. Each tab signs in on its own; please sign in here.' : undefined);
