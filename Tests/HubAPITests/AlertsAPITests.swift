@@ -124,6 +124,25 @@ struct AlertsAPITests {
         }
     }
 
+    @Test func theHistoryNamesEachEventWithPlainFieldsPrioritiesInWordsAndTimesInISO8601() async throws {
+        let fixture = try await Fixture.make()
+        let alerts = try await fixture.raiseAlerts()
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            #expect(try await client.call(.post, "/api/v1/alerts/\(alerts.team)/snooze", token: nurse, body: #"{"until": "2027-01-15T08:10:00Z"}"#).status == 200)
+            #expect(try await client.call(.post, "/api/v1/alerts/\(alerts.team)/acknowledge", token: nurse).status == 200)
+            let detail = try await client.call(.get, "/api/v1/alerts/\(alerts.team)", token: nurse)
+            let events = try #require(detail["history"] as? [[String: Any]]).compactMap { $0["event"] as? [String: [String: Any]] }
+            #expect(events.first?["raised"]?["priority"] as? String == "high")
+            let snoozed = try #require(events.compactMap { $0["snoozed"] }.first)
+            #expect(snoozed["until"] as? String == "2027-01-15T08:10:00Z" && snoozed["by"] as? String == "caregiverA")
+            #expect(events.compactMap { $0["acknowledged"]?["by"] as? String } == ["caregiverA"])
+            // Nothing of the stored form: no positional keys, no numeric priorities.
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: events), as: UTF8.self)
+            #expect(!text.contains("_0") && !text.contains("\"priority\":3"), "\(text)")
+        }
+    }
+
     @Test func anAlertIsAssignedOnlyToSomeoneWhoMayTakeIt() async throws {
         let fixture = try await Fixture.make()
         let alerts = try await fixture.raiseAlerts()

@@ -44,7 +44,7 @@ struct AlertsController {
         let session = try context.caller()
         let record = try await access.alert(try request.id("alertId", context: context, of: "alert"), session)
         let history = try await api.database.alertEvents(alertID: record.id).map {
-            DTO.AlertHistoryEntry(id: $0.id, at: $0.at, actorId: $0.actorID, event: JSONValue(parsing: $0.event))
+            DTO.AlertHistoryEntry(id: $0.id, at: $0.at, actorId: $0.actorID, event: DTO.AlertEventView.value(stored: $0.event))
         }
         try await api.audit(session, "alert.read", patients: [record.patientID], request: request, context: context)
         return DTO.AlertDetail(alert: DTO.Alert(record), evidence: DTO.Evidence(record.alert.evidence), history: history)

@@ -163,7 +163,7 @@ struct LiveController {
             guard visibility.maySee(alertOf: patientID, category: category),
                   let record = try await api.database.alert(id: alertID, in: .all),
                   let event = try await api.database.alertEvent(id: eventID) else { return }
-            try await send(LiveMessage.AlertChange(cursor: PageRequest.cursor(for: eventID), at: event.at, event: JSONValue(parsing: event.event),
+            try await send(LiveMessage.AlertChange(cursor: PageRequest.cursor(for: eventID), at: event.at, event: DTO.AlertEventView.value(stored: event.event),
                                                    actorId: event.actorID, alert: DTO.Alert(record)))
         case .device(let externalID):
             guard let device = try await api.database.devices(externalIDs: [externalID]).first, visibility.maySee(device: device) else { return }

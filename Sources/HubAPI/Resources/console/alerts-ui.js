@@ -18,45 +18,29 @@ export function eventName(event) {
 /** Events after which an alert wants someone's attention again (README "Alerts"). */
 export const ATTENTION_EVENTS = new Set(['raised', 'priorityRaised', 'conditionReturned', 'reoccurred', 'snoozeExpired', 'escalated']);
 
-// The stored events encode priorities as numbers in some places (`{"raised": {"priority": 3}}`) and times as seconds
-// since 2001-01-01 (Foundation's reference date) rather than ISO 8601.
-const PRIORITY_NUMBERS = {1: 'low', 2: 'medium', 3: 'high'};
-const REFERENCE_DATE_SECONDS = 978_307_200;
-
-function priorityOf(value) {
-  return PRIORITY_NUMBERS[value] ?? value;
-}
-
-function eventTime(value) {
-  return typeof value === 'number' ? new Date((value + REFERENCE_DATE_SECONDS) * 1000) : value;
-}
-
-/** One history entry in words: "Acknowledged by nurse", "Priority raised from medium to high". */
+/** One history entry in words: "Acknowledged by nurse", "Priority raised from medium to high". The hub sends each
+ * event as one key naming it, with plain fields: priorities in words, times in ISO 8601 (README "Alerts"). */
 export function eventWords(event) {
   const name = eventName(event);
-  const detail = typeof event === 'object' ? event[name] ?? {} : {};
-  const value = priorityOf(detail?._0 ?? detail);
+  const detail = (typeof event === 'object' ? event[name] : null) ?? {};
+  const at = detail.priority ? ` at ${detail.priority} priority` : '';
   switch (name) {
-    case 'raised': return `Raised${detail.priority ? ` at ${priorityOf(detail.priority)} priority` : ''}`;
+    case 'raised': return `Raised${at}`;
     case 'priorityRaised': return `Priority raised from ${detail.from} to ${detail.to}`;
-    case 'conditionPresent': return `Condition present${typeof value === 'string' ? ` at ${value} priority` : ''}`;
-    case 'conditionReturned': return `Condition returned${typeof value === 'string' ? ` at ${value} priority` : ''}`;
+    case 'conditionPresent': return `Condition present${at}`;
+    case 'conditionReturned': return `Condition returned${at}`;
     case 'reoccurred': return 'Happened again';
     case 'conditionCleared': return 'Condition cleared (the alert stays open until someone resolves it)';
     case 'conditionIndeterminate': return 'No recent data: the condition cannot be judged';
     case 'acknowledged': return `Acknowledged${detail.by ? ` by ${detail.by}` : ''}`;
-    case 'snoozed': return `Snoozed${detail.by ? ` by ${detail.by}` : ''}${detail.until ? ` until ${formatTime(eventTime(detail.until))}` : ''}`;
+    case 'snoozed': return `Snoozed${detail.by ? ` by ${detail.by}` : ''}${detail.until ? ` until ${formatTime(detail.until)}` : ''}`;
     case 'snoozeExpired': return 'Snooze ended';
     case 'escalated': return `Escalated to tier ${detail.tier}`;
-    case 'resolved': {
-      const resolution = value?.byPerson ?? value?.person ?? value;
-      if (value?.conditionCleared !== undefined || resolution?.type === 'condition-cleared') return 'Resolved: the condition cleared';
-      const by = resolution?.by ?? resolution?.person ?? resolution?._0;
-      const note = resolution?.note ?? resolution?._1;
-      return `Resolved${typeof by === 'string' ? ` by ${by}` : ''}${note ? `: “${note}”` : ''}`;
-    }
-    case 'assigned': return `Assigned${detail.to?.displayName ? ` to ${detail.to.displayName}` : detail.displayName ? ` to ${detail.displayName}` : ''}`;
-    case 'unassigned': return 'Unassigned';
+    case 'resolved':
+      if (detail.type === 'condition-cleared') return 'Resolved: the condition cleared';
+      return `Resolved${detail.by ? ` by ${detail.by}` : ''}${detail.note ? `: “${detail.note}”` : ''}`;
+    case 'assigned': return `Assigned${detail.by ? ` by ${detail.by}` : ''}`;
+    case 'unassigned': return `Unassigned${detail.by ? ` by ${detail.by}` : ''}`;
     default: return name || 'Changed';
   }
 }
