@@ -91,13 +91,51 @@ struct LiveAPITests {
                 let replayed = try await socket.until("ready")
                 #expect(alertIDs(replayed) == [alerts.team, alerts.device])
                 #expect(replayed.last?["truncated"] as? Bool == false)
+                #expect(replayed.last?["resumed"] as? Bool == true)
                 try await outbound.close(.normalClosure, reason: nil)
             }
-            // Without a cursor nothing is replayed.
+            // Without a cursor nothing is replayed, and the client is told to load afresh.
             try await client.client.ws("/api/v1/live") { inbound, outbound, _ in
                 var socket = LiveSocket(inbound, outbound)
                 try await socket.hello(token: token)
-                #expect(alertIDs(try await socket.until("ready")).isEmpty)
+                let ready = try await socket.until("ready")
+                #expect(alertIDs(ready).isEmpty && ready.last?["resumed"] as? Bool == false)
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+
+    @Test func aCursorFromAnotherDatabaseIsNotResumedFromAndHidesNothingNew() async throws {
+        let fixture = try await Fixture.make()
+        let gate = Raised()
+        try await fixture.runLive { client in
+            let token = try await client.login("caregiverA").access
+            // A cursor far past anything this database has stored, as a client of a database since restored from a
+            // backup would hold: resuming from it would skip every new alert until the ids caught up.
+            let future = PageRequest.cursor(for: try await fixture.database.lastAlertEventID() + 10_000)
+            async let raised: Void = { await gate.waitForArrivals(1); _ = try await fixture.raiseAlerts() }()
+            try await client.client.ws("/api/v1/live") { inbound, outbound, _ in
+                var socket = LiveSocket(inbound, outbound)
+                try await socket.hello(token: token, cursor: future)
+                #expect(try await socket.until("ready").last?["resumed"] as? Bool == false)
+                await gate.arrive()
+                #expect(!alertIDs(try await socket.alerts(atLeast: 1)).isEmpty, "an alert raised after connecting was skipped")
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            try await raised
+        }
+    }
+
+    @Test func aQuietSocketStillHearsAHeartbeat() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.runLive { client in
+            let token = try await client.login("technician").access
+            try await client.client.ws("/api/v1/live") { inbound, outbound, _ in
+                var socket = LiveSocket(inbound, outbound)
+                try await socket.hello(token: token)
+                _ = try await socket.until("ready")
+                let heard = try await socket.until("heartbeat")
+                #expect(heard.last?["at"] is String)
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }

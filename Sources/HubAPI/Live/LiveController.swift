@@ -26,6 +26,9 @@ struct LiveController {
     static let helloTimeout: Duration = .seconds(10)
     /// How often the caller's session and what they may see are checked again.
     static let recheckInterval: Duration = .seconds(5)
+    /// How often the server says it is still there when nothing else was sent: a client that hears nothing for a few
+    /// of these knows its connection is dead (a NAT that forgot it, a laptop that slept) although no close came.
+    static let heartbeatInterval: Duration = .seconds(15)
     /// At most this many alert changes are sent at once; after a long absence the rest follow `ready` (which says
     /// `truncated`), at the next polls.
     static let replayLimit = 5000
@@ -93,16 +96,24 @@ struct LiveController {
         var lastNotification = try await api.database.lastNotificationID(accountID: session.account.id)
         var lastMessage = try await api.database.lastMessageID()
         var truncated = false
-        if let cursor {
+        // A cursor past the newest change was given out by another database (one restored from a backup, say):
+        // resuming from it would skip every change until the ids caught up. The client starts afresh instead.
+        let resumed = cursor.map { $0 <= lastAlertEvent } ?? false
+        if let cursor, resumed {
             lastAlertEvent = cursor
             truncated = try await sendAlertChanges(after: &lastAlertEvent, visibility, send)
         }
-        try await send(LiveMessage.Ready(cursor: PageRequest.cursor(for: lastAlertEvent), truncated: truncated,
+        try await send(LiveMessage.Ready(cursor: PageRequest.cursor(for: lastAlertEvent), truncated: truncated, resumed: resumed,
                                          role: session.account.role, patients: visibility.patients.sorted()))
 
         // 3. Live, checking the session and the care team every few seconds.
         var lastCheck = ContinuousClock.now
+        var lastHeartbeat = ContinuousClock.now
         for await batch in changes {
+            if ContinuousClock.now - lastHeartbeat >= Self.heartbeatInterval {
+                lastHeartbeat = ContinuousClock.now
+                try await send(LiveMessage.Heartbeat(at: api.now()))
+            }
             if ContinuousClock.now - lastCheck >= Self.recheckInterval {
                 lastCheck = ContinuousClock.now
                 guard let current = try await api.database.activeSession(id: session.sessionID, idleLimit: api.configuration.sessionIdleLimit,
@@ -212,6 +223,9 @@ enum LiveMessage {
         var cursor: String
         /// More alert changes were missed than replayed before this message: they follow it.
         var truncated: Bool
+        /// The hello's cursor was honoured: what was missed since it was replayed. False without a cursor, or for a
+        /// cursor this database never reached; the client then reloads what it shows.
+        var resumed: Bool
         var role: Role
         /// The patients whose alerts and vitals this socket carries.
         var patients: [Int64]
@@ -246,6 +260,11 @@ enum LiveMessage {
     struct VitalsChange: Encodable {
         var type = "vitals"
         var vitals: DTO.LatestVitals
+    }
+
+    struct Heartbeat: Encodable {
+        var type = "heartbeat"
+        var at: Date
     }
 
     struct Closing: Encodable {
