@@ -160,8 +160,8 @@ function url(path, query) {
   return target.pathname + target.search;
 }
 
-async function send(method, path, body, {query, auth = true, retry = true} = {}) {
-  const headers = {accept: 'application/json'};
+async function send(method, path, body, {query, auth = true, retry = true, raw = false} = {}) {
+  const headers = {accept: raw ? '*/*' : 'application/json'};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (auth) headers.authorization = `Bearer ${await accessToken()}`;
   let response;
@@ -177,8 +177,9 @@ async function send(method, path, body, {query, auth = true, retry = true} = {})
     } catch {
       throw new ApiError(401, 'unauthenticated', 'Your session has ended. Please sign in again.');
     }
-    return send(method, path, body, {query, auth, retry: false});
+    return send(method, path, body, {query, auth, retry: false, raw});
   }
+  if (raw && response.ok) return response;
   if (response.status === 204) return null;
   const type = response.headers.get('content-type') ?? '';
   const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
@@ -199,6 +200,15 @@ export const api = {
   /** Posts with no body at all (the lifecycle actions take none). */
   action: (path) => send('POST', path, undefined),
 };
+
+/**
+ * A file the API makes (a report as CSV or HTML, a FHIR export) as a Blob, fetched with this session's token, which
+ * a plain link could not send.
+ */
+export async function fetchFile(path, query) {
+  const response = await send('GET', path, undefined, {query, raw: true});
+  return response.blob();
+}
 
 /** Every item of a paged list, following `nextCursor`, up to `max` items. */
 export async function getAll(path, query = {}, max = 2000) {

@@ -20,19 +20,35 @@
 //                       save-rules-json
 //   devices             device (row; data-device-id, data-online), device-filter-all, device-filter-offline,
 //                       device-filter-low-battery, device-filter-weak-signal, device-filter-stale, assign-device,
-//                       end-assignment, discuss-device; gateway (row; data-gateway-id), rotate-credentials,
-//                       credentials-password
+//                       end-assignment, discuss-device, device-timeout, save-timeout, fleet-report (link),
+//                       register-device-id, register-gateway-id, register-device; gateway (row; data-gateway-id),
+//                       rotate-credentials, credentials-password
 //   appointments        appointment (row; data-appointment-id, data-status), book, book-patient, book-staff,
 //                       book-type, slot (data-start), confirm-appointment, cancel-appointment, cancel-reason,
 //                       start-appointment, complete-appointment, no-show, reschedule, join-video
 //   chat                conversation (data-conversation-id, data-unread), message (data-message-id), message-input,
 //                       send, new-conversation, read-receipt
-//   notifications       notification (data-notification-id, data-unread), mark-read, read-all
-//   account             new-password, change-password
-//   admin               admin-accounts, admin-patients, admin-policy, admin-on-call, admin-audit (sub-navigation),
-//                       account (row; data-account-id, data-username), create-account, deactivate, unlock,
-//                       create-patient, care-team-member, add-caregiver, remove-caregiver, save-policy, save-on-call,
-//                       audit-filter, audit-entry (data-entry-id), verify-audit, audit-verification
+//   notifications       notification (data-notification-id, data-unread), mark-read, read-all, show-deliveries
+//                       (aria-expanded), delivery (row; data-delivery-id, data-status)
+//   account             new-password, change-password, my-hours (link); notify-email, notify-webhook-url,
+//                       notify-rotate-secret, notify-quiet, quiet-start, quiet-end, quiet-time-zone, pref-<kind>-<channel>
+//                       (kind alert, appointment-reminder, appointment-change; channel email, webhook),
+//                       save-notification-settings, webhook-secret (the secret, in its dialog)
+//   hours               hours-time-zone, hours-buffer, hours-minutes-<type> (e.g. hours-minutes-home-visit),
+//                       weekly-hours (row), override-hours (row), hours-weekday, hours-start, hours-end, hours-location,
+//                       remove-hours, add-weekly-hours, override (a date's card), override-date, override-day-off,
+//                       add-override-hours, remove-override, add-override, add-day-off, save-hours; time-off (row;
+//                       data-time-off-id), time-off-start, time-off-end, time-off-reason, add-time-off, delete-time-off
+//   reports             patient-report (link), report-from, report-to, show-report, download-csv, printable-report,
+//                       report (data-kind patient, fleet or operations), report-vitals, report-news2, report-alerts,
+//                       report-devices, report-fleet, report-priorities, report-people (sections), report-vital (row;
+//                       data-kind), report-device (row; data-device-id), chart-news2
+//   admin               admin-accounts, admin-patients, admin-policy, admin-on-call, admin-audit, admin-operations,
+//                       admin-deliveries (sub-navigation), account (row; data-account-id, data-username), create-account,
+//                       deactivate, unlock, staff-hours (link to the person's hours), create-patient, care-team-member,
+//                       add-caregiver, remove-caregiver, fhir-period, export-fhir, export-fhir-next (a further part),
+//                       save-policy, save-on-call, audit-filter, audit-entry (data-entry-id), verify-audit,
+//                       audit-verification, delivery-status (the deliveries' filter; rows are delivery), load-more
 //   video               video-status, video-remote, video-local, video-mute, video-camera, video-hangup
 
 import {api, login, logout, isSignedIn, onSignedOut, setAccount, currentAccount, ApiError, sessionWasCopied} from '/console/api.js';
@@ -59,12 +75,16 @@ import * as adminPatients from '/console/view-admin-patients.js';
 import * as rules from '/console/view-rules.js';
 import * as policy from '/console/view-policy.js';
 import * as audit from '/console/view-audit.js';
+import * as reports from '/console/view-reports.js';
+import * as hours from '/console/view-hours.js';
+import * as deliveries from '/console/view-deliveries.js';
 
 const STAFF = ['admin', 'caregiver'];
 
 route('/patients', patients.render, {roles: STAFF});
 route('/patients/:id', patientPage.render, {roles: STAFF});
 route('/patients/:id/rules', rules.render, {roles: STAFF});
+route('/patients/:id/report', reports.renderPatient, {roles: STAFF});
 route('/alerts', alerts.renderList, {roles: ['admin', 'caregiver', 'technician']});
 route('/alerts/:id', alerts.renderDetail, {roles: ['admin', 'caregiver', 'technician']});
 route('/chat', chat.render, {roles: ['caregiver', 'technician', 'patient']});
@@ -78,6 +98,9 @@ route('/devices', devices.renderList, {roles: ['admin', 'technician', 'caregiver
 route('/devices/:id', devices.renderDetail, {roles: ['admin', 'technician', 'caregiver']});
 route('/gateways', gateways.renderList, {roles: ['admin', 'technician']});
 route('/gateways/:id', gateways.renderDetail, {roles: ['admin', 'technician']});
+route('/reports/fleet', reports.renderFleet, {roles: ['admin', 'technician']});
+route('/hours', hours.render, {roles: ['caregiver', 'technician']});
+route('/staff/:id/hours', hours.render, {roles: ['admin']});
 route('/me', me.render, {roles: ['patient']});
 route('/account', account.render);
 route('/admin', admin.renderHome, {roles: ['admin']});
@@ -87,6 +110,8 @@ route('/admin/patients/:id', adminPatients.renderDetail, {roles: ['admin']});
 route('/admin/policy', policy.renderPolicy, {roles: ['admin']});
 route('/admin/on-call', policy.renderOnCall, {roles: ['admin']});
 route('/admin/audit', audit.render, {roles: ['admin']});
+route('/admin/operations', reports.renderOperations, {roles: ['admin']});
+route('/admin/deliveries', deliveries.render, {roles: ['admin']});
 
 /** The sign-in form; on success, the console for the account's role. */
 function showSignIn(message) {

@@ -29,7 +29,7 @@ function niceStep(span, count) {
 }
 
 /** Time ticks that fall on round local hours or days, for the span shown. */
-function timeTicks(from, to, width) {
+export function timeTicks(from, to, width) {
   const span = to - from;
   const hour = 3_600_000;
   const steps = [hour, 2 * hour, 3 * hour, 4 * hour, 6 * hour, 12 * hour, 24 * hour, 2 * 24 * hour, 7 * 24 * hour];

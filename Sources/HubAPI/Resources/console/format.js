@@ -213,3 +213,19 @@ export function causeWords(cause) {
     default: return cause.type;
   }
 }
+
+/** This browser's IANA time zone (what "now" on this screen is read in). */
+export function browserTimeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/**
+ * IANA time zones as select options: the browser's list and UTC, with `also` added when the list lacks them (a zone
+ * stored under an older name must stay choosable, or saving the form would change it).
+ */
+export function timeZoneOptions(...also) {
+  const zones = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
+  zones.add('UTC');
+  for (const zone of also) if (zone) zones.add(zone);
+  return [...zones].sort().map((zone) => [zone, zone.replaceAll('_', ' ')]);
+}

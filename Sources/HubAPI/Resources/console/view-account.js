@@ -1,9 +1,10 @@
-// The signed-in person's account: who they are, changing their password (which ends their other sessions), and a
-// calendar feed of their appointments.
+// The signed-in person's account: who they are, their working hours (staff), changing their password (which ends
+// their other sessions), notifications by email and webhook, and a calendar feed of their appointments.
 
 import {api} from '/console/api.js';
 import {h, heading, field, busy, showError, clearErrors, flash, facts, button, errorText, dialog} from '/console/dom.js';
 import {timeElement, ROLE_WORDS} from '/console/format.js';
+import {notificationSettingsSection} from '/console/notification-settings.js';
 
 export async function render(main, {account}) {
   main.append(heading(1, 'Your account'), facts([
@@ -12,6 +13,11 @@ export async function render(main, {account}) {
     ['Role', `${ROLE_WORDS[account.role] ?? account.role}${account.title ? ` (${account.title})` : ''}`],
     ['Since', timeElement(account.createdAt, {absoluteOnly: true})],
   ]));
+  if (account.role === 'caregiver' || account.role === 'technician') {
+    main.append(h('section', {'aria-labelledby': 'hours-link-title'}, h('h2', {id: 'hours-link-title'}, 'Working hours'),
+      h('p', null, 'Patients book appointments in the free slots of your hours. ',
+        h('a', {href: '#/hours', class: 'button secondary', 'data-test': 'my-hours'}, 'My hours and time off'))));
+  }
 
   const current = field({label: 'Current password', name: 'currentPassword', type: 'password', required: true, attrs: {autocomplete: 'current-password'}});
   const next = field({label: 'New password', name: 'newPassword', type: 'password', required: true, test: 'new-password',
@@ -34,7 +40,8 @@ export async function render(main, {account}) {
       showError(form, error);
     }
   });
-  main.append(h('section', {'aria-labelledby': 'password-title'}, h('h2', {id: 'password-title'}, 'Change password'), form));
+  main.append(h('section', {'aria-labelledby': 'password-title'}, h('h2', {id: 'password-title'}, 'Change password'), form),
+    notificationSettingsSection(account));
 
   const feedBox = h('div', {class: 'card'});
   main.append(h('section', {'aria-labelledby': 'feed-title'}, h('h2', {id: 'feed-title'}, 'Calendar feed'),

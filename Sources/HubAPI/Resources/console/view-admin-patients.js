@@ -1,11 +1,12 @@
 // Administration of patients: the list, creating a record, editing one, its care team (add and remove caregivers;
-// past members kept) and its devices (assign an unassigned device from now, or end an assignment).
+// past members kept), its devices (assign an unassigned device from now, or end an assignment) and its FHIR export.
 
 import {api, getAll} from '/console/api.js';
 import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, dialog, flash, link, errorText, fill} from '/console/dom.js';
 import {timeElement} from '/console/format.js';
 import {state} from '/console/store.js';
 import {adminNav} from '/console/view-admin.js';
+import {fhirSection} from '/console/fhir-export.js';
 
 function lines(text) {
   return text.split('\n').map((line) => line.trim()).filter(Boolean);
@@ -60,7 +61,7 @@ export async function renderList(main) {
           {label: 'Born', render: (patient) => patient.yearOfBirth ? String(patient.yearOfBirth) : '—'},
           {label: 'Conditions', render: (patient) => patient.conditions.join(', ') || '—'},
           {label: 'NEWS2', render: (patient) => `Scale ${patient.news2.spo2Scale}${patient.news2.onOxygen ? ', on oxygen' : ''}`},
-          {label: 'Open', render: (patient) => h('span', {class: 'link-list'}, link(`#/patients/${patient.id}`, 'Monitoring'), ' · ', link(`#/patients/${patient.id}/rules`, 'Alert rules'))},
+          {label: 'Open', render: (patient) => h('span', {class: 'link-list'}, link(`#/patients/${patient.id}`, 'Monitoring'), ' · ', link(`#/patients/${patient.id}/rules`, 'Alert rules'), ' · ', link(`#/patients/${patient.id}/report`, 'Report'))},
         ],
       }));
     } catch (error) {
@@ -102,10 +103,11 @@ export async function renderDetail(main, {params}) {
   const devicesBox = h('div');
   main.append(title, adminNav('patients'),
     h('p', {class: 'link-list'}, link(`#/patients/${id}`, 'Monitoring page'), ' · ', link(`#/patients/${id}/rules`, 'Alert rules'), ' · ',
-      link(`#/admin/audit?patientId=${id}`, 'Audit log')),
+      link(`#/patients/${id}/report`, 'Report', {'data-test': 'patient-report'}), ' · ', link(`#/admin/audit?patientId=${id}`, 'Audit log')),
     h('section', {'aria-labelledby': 'record-title'}, h('h2', {id: 'record-title'}, 'Record'), form),
     h('section', {'aria-labelledby': 'team-title'}, h('h2', {id: 'team-title'}, 'Care team'), teamBox),
-    h('section', {'aria-labelledby': 'devices-title'}, h('h2', {id: 'devices-title'}, 'Devices'), devicesBox));
+    h('section', {'aria-labelledby': 'devices-title'}, h('h2', {id: 'devices-title'}, 'Devices'), devicesBox),
+    fhirSection(id));
 
   async function loadTeam() {
     try {

@@ -1,5 +1,5 @@
 // Administration: the overview with its sub-navigation, and accounts (create with role, title or patient link;
-// deactivate; unlock after failed sign-ins).
+// deactivate; unlock after failed sign-ins; staff members' working hours).
 
 import {api, getAll} from '/console/api.js';
 import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, dialog, flash, errorText, link} from '/console/dom.js';
@@ -12,6 +12,8 @@ const SECTIONS = [
   ['policy', 'Escalation policy', '/admin/policy', 'Latching, escalation delays and the longest snoozes.'],
   ['on-call', 'On-call rota', '/admin/on-call', 'Who escalations reach beyond the care team.'],
   ['audit', 'Audit log', '/admin/audit', 'Every read and change of patient data; verify the hash chain.'],
+  ['operations', 'Operations report', '/admin/operations', 'Alerts by priority and by person: times to acknowledge and resolve, escalations.'],
+  ['deliveries', 'Deliveries', '/admin/deliveries', 'Email and webhook deliveries of notifications; those given up first.'],
 ];
 
 /** The administration sub-navigation, with the current section marked. */
@@ -140,6 +142,9 @@ export async function renderAccounts(main, {account: me}) {
             account.active ? (account.lockedUntil && new Date(account.lockedUntil) > now ? 'Locked' : 'Active') : 'Deactivated')},
           {label: 'Failed sign-ins', render: (account) => String(account.failedLogins)},
           {label: 'Actions', render: (account) => h('div', {class: 'actions compact'},
+            account.role === 'caregiver' || account.role === 'technician'
+              ? link(`#/staff/${account.id}/hours`, ['Hours', h('span', {class: 'visually-hidden'}, ` of ${account.displayName}`)], {class: 'button secondary small', 'data-test': 'staff-hours'})
+              : null,
             account.active && account.id !== me.id ? button('Deactivate…', () => deactivate(account), {class: 'button secondary small', 'data-test': 'deactivate'}) : null,
             account.failedLogins > 0 || account.lockedUntil ? unlockButton(account.id, load) : null)},
         ],

@@ -1,5 +1,6 @@
-// The device fleet (technicians and admins: every device; caregivers: their patients'), filtered to what needs
-// attention, with live status; a device's page with its assignments, status history and settings.
+// The device fleet (technicians and admins: every device, registering new ones; caregivers: their patients'),
+// filtered to what needs attention, with live status; a device's page with its assignments, status history and
+// settings.
 
 import {api, getAll} from '/console/api.js';
 import {h, heading, button, busy, field, errorBox, table, tableRow, facts, flash, showError, reconcile, errorText, dialog, add, fill} from '/console/dom.js';
@@ -8,6 +9,7 @@ import {replaceQuery} from '/console/router.js';
 import {timeElement, signalWords, ATTENTION_WORDS, conditionName, formatDuration} from '/console/format.js';
 import {state, patientName} from '/console/store.js';
 import {openConversation} from '/console/view-chat.js';
+import {registerSection} from '/console/device-register.js';
 
 const FILTERS = [['', 'All devices'], ['offline', 'Offline'], ['low-battery', 'Low battery'], ['weak-signal', 'Weak signal'], ['stale', 'Stale data']];
 
@@ -49,6 +51,7 @@ export async function renderList(main, {query, account}) {
   const box = h('div', {class: 'table-wrap'});
   const gatewayId = query.gatewayId || '';
   add(main, heading(1, staff ? 'Device fleet' : 'My patients’ devices'),
+    staff ? h('div', {class: 'actions'}, h('a', {href: '#/reports/fleet', class: 'button secondary', 'data-test': 'fleet-report'}, 'Fleet report')) : null,
     gatewayId ? h('p', null, `Showing the devices of gateway ${gatewayId}. `, h('a', {href: '#/devices'}, 'Show every device')) : null,
     h('div', {class: 'range-group', role: 'group', 'aria-label': 'Show devices needing attention'}, buttons), summary, box);
 
@@ -109,6 +112,13 @@ export async function renderList(main, {query, account}) {
   }
 
   await load();
+  if (staff) {
+    main.append(registerSection([...gateways.keys()], (device) => {
+      if (gatewayId && device.gatewayId !== gatewayId) return;
+      devices.set(device.id, device);
+      draw();
+    }));
+  }
   const stop = live.on('device', ({device}) => {
     if (!device || (gatewayId && device.gatewayId !== gatewayId)) return;
     devices.set(device.id, device);
@@ -230,14 +240,22 @@ function assignmentForm(id, current, reload) {
 
 function timeoutForm(id, device, reload) {
   const timeout = field({label: 'Offline after (seconds)', name: 'inactivityTimeoutSeconds', type: 'number', value: device.inactivityTimeoutSeconds ?? '',
-    attrs: {min: 60, max: 86400, inputmode: 'numeric'}, hint: '60 to 86400; empty for the hub’s default of 600 s.'});
-  const save = h('button', {type: 'submit', class: 'button secondary'}, 'Save');
+    attrs: {min: 60, max: 86400, inputmode: 'numeric'}, hint: '60 to 86400; empty for the hub’s default of 600 s.', test: 'device-timeout'});
+  const save = h('button', {type: 'submit', class: 'button secondary', 'data-test': 'save-timeout'}, 'Save');
   const form = h('form', {class: 'card form-grid', novalidate: true}, timeout.wrap, h('div', {class: 'actions'}, save));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const seconds = timeout.control.value === '' ? null : Number(timeout.control.value);
+    if (seconds !== null && !(Number.isInteger(seconds) && seconds >= 60 && seconds <= 86400)) {
+      return showError(form, {message: 'Give whole seconds from 60 to 86400, or leave it empty for the default.', field: 'inactivityTimeoutSeconds'});
+    }
     try {
-      await busy(save, () => api.patch(`/api/v1/devices/${encodeURIComponent(id)}`, {inactivityTimeoutSeconds: timeout.control.value ? Number(timeout.control.value) : null}));
-      reload();
+      await busy(save, () => api.patch(`/api/v1/devices/${encodeURIComponent(id)}`, {inactivityTimeoutSeconds: seconds}));
+      await reload();
+      // The page was drawn again with the new value: the keyboard goes back to the field it was in.
+      const again = document.querySelector('[data-test="device-timeout"]');
+      again?.focus();
+      if (again) flash(again.closest('form'), 'Saved.');
     } catch (error) {
       showError(form, error);
     }

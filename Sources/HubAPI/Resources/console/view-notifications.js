@@ -1,12 +1,13 @@
 // The notifications inbox: newest first, unread ones marked in words as well as weight, each leading to its alert or
-// appointment; new ones arrive through the live socket.
+// appointment, with its email and webhook deliveries on request; new ones arrive through the live socket.
 
 import {api} from '/console/api.js';
-import {h, heading, button, busy, errorBox, flash, errorText} from '/console/dom.js';
+import {h, heading, button, busy, errorBox, flash, errorText, fill} from '/console/dom.js';
 import {live} from '/console/live.js';
 import {timeElement, priorityBadge} from '/console/format.js';
 import {setNotificationCount, state} from '/console/store.js';
 import {announce} from '/console/shell.js';
+import {deliveryTable} from '/console/view-deliveries.js';
 
 function target(notification, account) {
   // Patients never see alerts (the API answers 403), so their alert notices link nowhere.
@@ -33,10 +34,43 @@ export async function render(main, {account}) {
 
   const items = new Map();
   let cursor = null;
+  // Deliveries shown, kept across redraws (a live notification redraws the list): id → the answer or its error.
+  const deliveries = new Map();
+
+  function deliveriesContent(id) {
+    const answer = deliveries.get(id);
+    return answer instanceof Error ? errorBox(answer) : deliveryTable(answer, {caption: 'Email and webhook deliveries, with each one’s latest attempt'});
+  }
+
+  function deliveriesPart(notification) {
+    const id = notification.id;
+    const box = h('div', {id: `deliveries-${id}`, class: 'deliveries', hidden: !deliveries.has(id)}, deliveries.has(id) ? deliveriesContent(id) : null);
+    const words = h('span', null, deliveries.has(id) ? 'Hide deliveries' : 'Email and webhook deliveries');
+    const toggle = button([words, h('span', {class: 'visually-hidden'}, ` of “${notification.title}”`)], async () => {
+      if (deliveries.has(id)) {
+        deliveries.delete(id);
+        box.hidden = true;
+      } else {
+        await busy(toggle, async () => {
+          try {
+            deliveries.set(id, (await api.get(`/api/v1/notifications/${id}/deliveries`)).items);
+          } catch (error) {
+            deliveries.set(id, error);
+          }
+        });
+        fill(box, deliveriesContent(id));
+        box.hidden = false;
+      }
+      words.textContent = deliveries.has(id) ? 'Hide deliveries' : 'Email and webhook deliveries';
+      toggle.setAttribute('aria-expanded', String(deliveries.has(id)));
+    }, {class: 'button link small', 'data-test': 'show-deliveries', 'aria-expanded': String(deliveries.has(id)), 'aria-controls': `deliveries-${id}`});
+    return {toggle, box};
+  }
 
   function element(notification) {
     const unread = !notification.readAt;
     const href = target(notification, account);
+    const sent = deliveriesPart(notification);
     const markRead = unread ? button('Mark as read', async (event) => {
       try {
         const updated = await busy(event.currentTarget, () => api.action(`/api/v1/notifications/${notification.id}/read`));
@@ -54,7 +88,7 @@ export async function render(main, {account}) {
         h('strong', null, href ? h('a', {href, on: {click: () => unread && api.action(`/api/v1/notifications/${notification.id}/read`).then(() => setNotificationCount(Math.max(0, state.unreadNotifications - 1))).catch(() => {})}}, notification.title) : notification.title)),
       h('p', null, notification.body),
       h('p', {class: 'muted'}, timeElement(notification.createdAt), notification.tier ? ` · escalation tier ${notification.tier}` : ''),
-      markRead);
+      h('div', {class: 'actions compact'}, markRead, sent.toggle), sent.box);
   }
 
   function draw() {

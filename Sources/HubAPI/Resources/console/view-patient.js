@@ -64,6 +64,7 @@ export async function render(main, {params, query, account}) {
     );
   }
   actions.append(link(`#/patients/${id}/rules`, 'Alert rules', {class: 'button secondary'}),
+    link(`#/patients/${id}/report`, 'Report', {class: 'button secondary', 'data-test': 'patient-report'}),
     link(`#/appointments/book?patientId=${id}`, 'Book an appointment', {class: 'button secondary'}));
 
   const alertList = h('div', {class: 'alert-list', 'data-test': 'patient-alerts'});
