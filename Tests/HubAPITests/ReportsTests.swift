@@ -25,6 +25,28 @@ struct ReportsTests {
         #expect(ReportMath.news2Points(.oxygenSaturation, 87, settings: scale2) == 1 && ReportMath.news2Points(.oxygenSaturation, 88, settings: scale2) == 0)
         #expect(ReportMath.news2Points(.heartRate, 91, settings: scale2) == 1 && ReportMath.news2Points(.heartRate, 90, settings: scale2) == 0)
         #expect(ReportMath.news2Points(.activity, 1, settings: scale2) == nil)
+        // Minutes touched: 10:00:30–10:06:45 touches 10:00 to 10:06 (7), as its readings' minutes do; an overlapping
+        // second span counts its own minutes only; a span ending on a minute does not touch the next.
+        let ten: Int64 = 36_000_000
+        #expect(ReportMath.minutesTouched(by: [(ten + 30_000, ten + 405_000)]) == 7)
+        #expect(ReportMath.minutesTouched(by: [(ten + 30_000, ten + 405_000), (ten + 120_000, ten + 600_000)]) == 10)
+        #expect(ReportMath.minutesTouched(by: [(ten, ten + 120_000)]) == 2)
+        #expect(ReportMath.minutesTouched(by: [(ten, ten)]) == 0)
+    }
+
+    @Test func completenessNeverCountsMoreMinutesWithDataThanMonitored() async throws {
+        let fixture = try await Fixture.make()
+        // Assigned half a minute past the minute, a reading every 10 s for 6 min 15 s: data in 7 clock minutes.
+        let start = fixture.clock.now().addingTimeInterval(-405)
+        try await fixture.commitReadings(device: "oxi", patient: fixture.teamPatient, kind: .oxygenSaturation, values: Array(repeating: 97, count: 38),
+                                         start: start, interval: 10)
+        let period = "from=\(APIJSON.iso8601(start.addingTimeInterval(-30)))&to=\(APIJSON.iso8601(fixture.clock.now()))"
+        try await fixture.run { client in
+            let nurse = try await client.login("caregiverA").access
+            let report = try await client.call(.get, "/api/v1/patients/\(fixture.teamPatient)/report?\(period)", token: nurse)
+            let spo2 = try #require((report["vitals"] as? [[String: Any]])?.first { $0["kind"] as? String == "spo2" })
+            #expect(spo2["minutesWithData"] as? Int == 7 && spo2["minutesMonitored"] as? Int == 7, "\(spo2)")
+        }
     }
 
     /// Twenty minutes of SpO2 from 81 % to 100 % (one a minute) for the team patient (scale 2, on air) and a

@@ -130,21 +130,16 @@ extension AppDatabase {
 
     static let continuousKinds = PatientReport.continuous
 
-    /// Minutes of `period` during which at least one device was assigned to the patient.
+    /// The minutes of `period` during which at least one device was assigned to the patient, counted as the
+    /// readings' minutes are (clock minutes a span touches, partial ones included), so the minutes with data, which
+    /// can only fall inside an assignment, never outnumber them.
     static func monitoredMinutes(_ db: Database, patientID: Int64, period: Range<Date>) throws -> Int {
         let from = period.lowerBound.millisecondsSince1970, to = period.upperBound.millisecondsSince1970
         let spans = try Row.fetchAll(db, sql: """
             SELECT MAX(since, ?) AS start, MIN(COALESCE(until, ?), ?) AS end FROM deviceAssignment
             WHERE patientID = ? AND since < ? AND (until IS NULL OR until > ?) ORDER BY start
             """, arguments: [from, to, to, patientID, to, from]).map { ($0["start"] as Int64, $0["end"] as Int64) }
-        // The union of the spans, so two devices at once count once.
-        var total: Int64 = 0
-        var reach: Int64 = from
-        for (start, end) in spans where end > max(start, reach) {
-            total += end - max(start, reach)
-            reach = end
-        }
-        return Int(total / 60_000)
+        return ReportMath.minutesTouched(by: spans)
     }
 
     /// The share of `period` device `deviceID`'s link was up, from its status history.

@@ -58,4 +58,27 @@ public enum ReportMath {
         }
         return EarlyWarningScore(observations).parameterScores[parameter]
     }
+
+    /// How many clock minutes the spans (start and end in milliseconds since 1970, sorted by start) touch, each
+    /// counted once however many spans overlap it.
+    static func minutesTouched(by spans: [(start: Int64, end: Int64)]) -> Int {
+        var minutes = 0
+        var lastCounted = Int64.min
+        for (start, end) in spans where end > start {
+            let first = max(start.floorDivided(by: 60_000), lastCounted + 1)
+            let last = (end - 1).floorDivided(by: 60_000)
+            guard last >= first else { continue }
+            minutes += Int(last - first + 1)
+            lastCounted = last
+        }
+        return minutes
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity (times before 1970 are negative).
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+        let (quotient, remainder) = quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
 }
