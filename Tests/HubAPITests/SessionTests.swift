@@ -32,7 +32,9 @@ struct SessionTests {
             #expect(second != first.refresh)
             #expect(try await client.call(.get, "/api/v1/me", token: access).status == 200)
 
-            // The first token comes back: stolen, or its thief came first. The whole family ends.
+            // The first token comes back after the client went on with the second: stolen, or its thief came first.
+            // The whole family ends.
+            fixture.clock.advance(.seconds(31))
             let replay = try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#)
             #expect(replay.status == 401)
             #expect(replay.errorCode == "refresh_token_reused")
@@ -41,6 +43,41 @@ struct SessionTests {
             // Other sessions of the same person are not touched.
             let other = try await client.login("caregiverA")
             #expect(try await client.call(.get, "/api/v1/me", token: other.access).status == 200)
+        }
+    }
+
+    @Test func aRefreshWhoseAnswerWasLostMayBeAskedAgainOnceButTheUnusedSuccessorThenGivesATheftAway() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.run { client in
+            let first = try await client.login("caregiverA")
+            // The exchange happens, but its answer never reaches the client.
+            #expect(try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#).status == 200)
+            // Ten seconds on, the client asks again with the only token it has, and goes on.
+            fixture.clock.advance(.seconds(10))
+            let retried = try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#)
+            #expect(retried.status == 200)
+            let access = try #require(retried["accessToken"] as? String)
+            #expect(try await client.call(.get, "/api/v1/me", token: access).status == 200)
+            // Only once: asking a third time is a replay, and ends the session.
+            #expect(try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#).errorCode == "refresh_token_reused")
+            #expect(try await client.call(.get, "/api/v1/me", token: access).status == 401)
+        }
+        try await fixture.run { client in
+            // Had a thief made the first exchange, the token they got is dead once the client retried, and using it ends
+            // the session.
+            let first = try await client.login("caregiverA")
+            let stolen = try #require(try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#)["refreshToken"] as? String)
+            let retried = try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#)
+            let access = try #require(retried["accessToken"] as? String)
+            #expect(try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(stolen)"}"#).errorCode == "refresh_token_reused")
+            #expect(try await client.call(.get, "/api/v1/me", token: access).status == 401)
+        }
+        try await fixture.run { client in
+            // A retry after the grace is a replay.
+            let first = try await client.login("caregiverA")
+            _ = try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#)
+            fixture.clock.advance(.seconds(31))
+            #expect(try await client.call(.post, "/api/v1/auth/refresh", body: #"{"refreshToken": "\#(first.refresh)"}"#).errorCode == "refresh_token_reused")
         }
     }
 

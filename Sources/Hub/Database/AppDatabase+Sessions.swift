@@ -31,14 +31,31 @@ extension AppDatabase {
 
     /// Rotates the refresh token whose hash is `hash` to `newHash`. A token presented twice revokes its session: a
     /// rotated token comes back only when it was stolen, or the thief came first.
-    public func rotateRefreshToken(hash: String, to newHash: String, expiresAt: Date, idleLimit: Duration, at time: Date) async throws -> RefreshOutcome {
+    ///
+    /// Except once, within `retryGrace` of its exchange, while the token it was exchanged for has not been used: a
+    /// client whose answer was lost on the way (a caregiver's tablet on poor Wi-Fi) asks again with the token it
+    /// still holds, and is not signed out for it. The unused successor is then rotated too, so whoever holds it (had a
+    /// thief made the first exchange) gives the theft away the moment they use it.
+    public func rotateRefreshToken(hash: String, to newHash: String, expiresAt: Date, idleLimit: Duration, retryGrace: Duration = .seconds(30),
+                                   at time: Date) async throws -> RefreshOutcome {
         try await writer.write { db in
             let now = time.millisecondsSince1970
-            guard let token = try Row.fetchOne(db, sql: "SELECT sessionID, expiresAt, rotatedAt FROM refreshToken WHERE hash = ?", arguments: [hash]) else {
+            guard let token = try Row.fetchOne(db, sql: "SELECT sessionID, expiresAt, rotatedAt, replacedBy FROM refreshToken WHERE hash = ?",
+                                               arguments: [hash]) else {
                 return .refused
             }
             let sessionID: String = token["sessionID"]
-            if (token["rotatedAt"] as Int64?) != nil {
+            if let rotatedAt = token["rotatedAt"] as Int64? {
+                let unusedSuccessor = try (token["replacedBy"] as String?).flatMap {
+                    try String.fetchOne(db, sql: "SELECT hash FROM refreshToken WHERE hash = ? AND rotatedAt IS NULL", arguments: [$0])
+                }
+                if let unusedSuccessor, now - rotatedAt <= Int64(retryGrace.inSeconds * 1000),
+                   let live = try Self.liveSession(db, id: sessionID, idleLimit: idleLimit, now: now) {
+                    // The successor dies without a successor of its own: it never earns a retry.
+                    try db.execute(sql: "UPDATE refreshToken SET rotatedAt = ? WHERE hash = ?", arguments: [now, unusedSuccessor])
+                    try Self.issue(newHash, session: sessionID, expiresAt: expiresAt, db, now: now)
+                    return .rotated(live.state)
+                }
                 try db.execute(sql: "UPDATE session SET revokedAt = ?, revokedReason = 'refresh token reused' WHERE id = ? AND revokedAt IS NULL",
                                arguments: [now, sessionID])
                 return .reused(sessionID: sessionID)
@@ -46,12 +63,16 @@ extension AppDatabase {
             guard (token["expiresAt"] as Int64) > now, let live = try Self.liveSession(db, id: sessionID, idleLimit: idleLimit, now: now) else {
                 return .refused
             }
-            try db.execute(sql: "UPDATE refreshToken SET rotatedAt = ? WHERE hash = ?", arguments: [now, hash])
-            try db.execute(sql: "INSERT INTO refreshToken (hash, sessionID, issuedAt, expiresAt) VALUES (?, ?, ?, ?)",
-                           arguments: [newHash, sessionID, now, expiresAt.millisecondsSince1970])
-            try db.execute(sql: "UPDATE session SET lastActiveAt = ? WHERE id = ?", arguments: [now, sessionID])
+            try db.execute(sql: "UPDATE refreshToken SET rotatedAt = ?, replacedBy = ? WHERE hash = ?", arguments: [now, newHash, hash])
+            try Self.issue(newHash, session: sessionID, expiresAt: expiresAt, db, now: now)
             return .rotated(live.state)
         }
+    }
+
+    private static func issue(_ hash: String, session sessionID: String, expiresAt: Date, _ db: Database, now: Int64) throws {
+        try db.execute(sql: "INSERT INTO refreshToken (hash, sessionID, issuedAt, expiresAt) VALUES (?, ?, ?, ?)",
+                       arguments: [hash, sessionID, now, expiresAt.millisecondsSince1970])
+        try db.execute(sql: "UPDATE session SET lastActiveAt = ? WHERE id = ?", arguments: [now, sessionID])
     }
 
     /// The session `id` if it may serve a request now: not revoked, not idle past `idleLimit`, its account active.

@@ -431,6 +431,11 @@ enum Migrations {
                 t.primaryKey(["conversationID", "accountID"])
             }
         }
+        migrator.registerMigration("v13: refresh token successors") { db in
+            // The token an exchange gave, so a client whose answer was lost may ask again once (see
+            // rotateRefreshToken); NULL for a token made dead by such a retry, which never qualifies itself.
+            try db.alter(table: "refreshToken") { t in t.add(column: "replacedBy", .text) }
+        }
         return migrator
     }
 }
