@@ -87,6 +87,30 @@ class API:
         return json.loads(text) if text else None
 
 
+def raise_alert(deployment, rule_id):
+    """A new low-priority alert for Ada, raised by the hub itself: a rule of her own that her heart rate (read every
+    second, far above 21 bpm) is past at once. Returns the alert as the API lists it."""
+    deployment.ensure_devices()
+    admin = deployment.admin()
+    overrides = admin.call("GET", f"/api/v1/patients/{deployment.ada}/rules")["overrides"]["overrides"]
+    overrides = [rule for rule in overrides if rule["id"] != rule_id] + [
+        {"id": rule_id, "vital": "heart-rate", "direction": "above", "bands": [{"priority": "low", "limit": 21, "sustainSeconds": 0}]}]
+    admin.call("PUT", f"/api/v1/patients/{deployment.ada}/rules", {"overrides": overrides})
+
+    def raised():
+        items = admin.call("GET", f"/api/v1/alerts?patientId={deployment.ada}&state=open&limit=500")["items"]
+        return next((alert for alert in items if alert["cause"].get("ruleId") == rule_id), None)
+    return wait_until(raised, 60, interval=0.2, message=f"the hub to raise an alert by rule {rule_id}\n" + deployment.log_tail("hub"))
+
+
+def drop_test_rules(deployment):
+    """Ada's rules as the deployment set them (the test rules of raise_alert gone)."""
+    admin = deployment.admin()
+    overrides = admin.call("GET", f"/api/v1/patients/{deployment.ada}/rules")["overrides"]["overrides"]
+    admin.call("PUT", f"/api/v1/patients/{deployment.ada}/rules",
+               {"overrides": [rule for rule in overrides if not rule["id"].startswith("console-")]})
+
+
 class Deployment:
     """Broker, hub, simulator and agent as processes of this test run."""
 
@@ -120,7 +144,7 @@ class Deployment:
                            check=True, capture_output=True)
         self.start_hub()
 
-        admin = API(self.base, "admin", self.passwords["admin"])
+        admin = self.admin()
         self.ids = {}
         for name, role, extra in [("nurse", "caregiver", {"title": "Registered nurse"}), ("nurse2", "caregiver", {"title": "Nurse"}),
                                   ("technician", "technician", {}), ("patient", "patient", {"patientId": self.ada})]:
@@ -156,6 +180,18 @@ class Deployment:
         (self.dir / "agent.json").write_text(json.dumps(config))
         self.spawn("agent", [str(BIN / "silverwatch-agent"), "--config", str(self.dir / "agent.json")])
 
+    def admin(self):
+        """The admin's API, signed in once and again only when its token nears its 10 min: the hub lets one address
+        try signing in 20 times in 5 minutes, and the browsers of the tests need most of those."""
+        if getattr(self, "admin_api", None) is None or time.monotonic() - self.admin_since > 480:
+            self.admin_api, self.admin_since = API(self.base, "admin", self.passwords["admin"]), time.monotonic()
+        return self.admin_api
+
+    def ensure_devices(self):
+        """The simulated patient and the agent, started once for the whole run (by whichever test needs them first)."""
+        if "agent" not in self.processes:
+            self.start_devices()
+
     def device_paths(self):
         try:
             rows = [line.split("\t") for line in (self.dir / "devices.txt").read_text().splitlines()]
@@ -166,13 +202,19 @@ class Deployment:
 
     def start_hub(self):
         self.spawn("hub", [str(BIN / "silverwatch-hub"), "serve", "--database", str(self.database), "--broker-port", str(self.broker_port),
-                           "--http-port", str(self.http_port), "--password-hash-cost", "4"])
+                           "--http-port", str(self.http_port), "--password-hash-cost", "4",
+                           # Every test signs in afresh from this one address; the default 20 in 5 minutes is for people.
+                           "--sign-ins-per-address", "1000"])
         wait_until(lambda: self.listening(self.http_port), 30, message="the hub's HTTP server")
 
     def stop_hub(self):
         process = self.processes.pop("hub")
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+    def pause_hub(self, paused):
+        """Freezes the hub (SIGSTOP) or lets it go on (SIGCONT): its sockets stay open but say nothing, like a dead link."""
+        self.processes["hub"].send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
     def spawn(self, name, arguments, stdout=None):
         log = open(self.dir / f"{name}.log", "a")
@@ -257,6 +299,19 @@ class Browser:
         wait_until(lambda: link.is_displayed(), 5, message=f"{nav} shown")
         link.click()
 
+    def network(self, offline=False, latency=0):
+        """Emulates the browser's network going away, or slowing down, through the DevTools protocol."""
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        self.driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                                    {"offline": offline, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1})
+
+    def card(self, alert_id):
+        return next(iter(self.all("alert", alert_id=alert_id)), None)
+
+    def announcements(self):
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll('[data-test=\"live-region\"] [data-test=\"announcement\"]')].map(e => e.textContent)")
+
     def severe_console_messages(self, ignoring=()):
         messages = [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
         return [m for m in messages if not any(part in m for part in ignoring)]
@@ -289,7 +344,7 @@ def test_a_desaturation_shows_live_on_the_caregivers_page_within_two_seconds_and
     nurse = browsers()
     nurse.sign_in("nurse")
     nurse.go("nav-alerts")
-    deployment.start_devices()
+    deployment.ensure_devices()
 
     # When the hub stored the alert: the API lists it from its commit on (polled every 50 ms, in a thread of its own).
     api = API(deployment.base, "nurse", deployment.passwords["nurse"])
@@ -443,16 +498,41 @@ def test_a_message_typed_by_the_patient_appears_on_the_caregivers_page(deploymen
 
 
 def test_the_connection_banner_shows_while_the_hub_is_away_and_clears_when_it_returns(deployment, browsers):
+    shown = raise_alert(deployment, "console-banner")
     nurse = browsers()
     nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    wait_until(lambda: nurse.card(shown["id"]), 15, message="the alert listed before the hub goes away")
     assert not nurse.visible("connection-banner")
+    # What a screen reader hears of the banner: its text without the parts hidden from it.
+    spoken = """const copy = document.querySelector('[data-test="connection-banner"]').cloneNode(true);
+                copy.querySelectorAll('[aria-hidden="true"]').forEach((e) => e.remove());
+                return copy.textContent;"""
     deployment.stop_hub()
     try:
         wait_until(lambda: nurse.visible("connection-banner"), 10, message="the connection-lost banner")
-        assert nurse.find("connection-banner").get_attribute("role") in ("alert", "status")
+        banner = nurse.find("connection-banner")
+        assert banner.get_attribute("role") in ("alert", "status")
+        # Said once: the countdown changes every second and attempts come and go, but not what the alert region says,
+        # and "Reconnect now" stays the same button, so the keyboard stays on it.
+        reconnect = nurse.find("reconnect")
+        nurse.driver.execute_script("arguments[0].focus()", reconnect)
+        first = nurse.driver.execute_script(spoken)
+        assert "Connection lost" in first
+        for _ in range(6):
+            time.sleep(0.5)
+            assert nurse.driver.execute_script(spoken) == first, "the banner's announced text changed while the hub was away"
+        reconnect.click()
+        time.sleep(1)
+        assert nurse.driver.execute_script("return document.activeElement && document.activeElement.dataset.test") == "reconnect", \
+            "focus left Reconnect now"
     finally:
         deployment.start_hub()
     wait_until(lambda: not nurse.visible("connection-banner"), 30, message="the banner to clear on reconnection")
+    # The list was loaded again or replayed, never emptied: the alert is still there.
+    time.sleep(1)
+    assert nurse.card(shown["id"]), "the alert left the list after the reconnection"
+    drop_test_rules(deployment)
 
 
 def test_signing_in_and_moving_around_works_by_keyboard_alone(deployment, browsers):
@@ -500,3 +580,164 @@ def test_every_role_fits_the_screen_and_is_photographed(deployment, browsers, si
             browser.screenshot(f"nurse-patient-{label}")
         assert browser.severe_console_messages() == []
         browser.quit()
+
+
+def test_an_alert_raised_while_the_browser_was_offline_appears_when_it_is_back_and_the_others_stay(deployment, browsers):
+    before = raise_alert(deployment, "console-before-offline")
+    nurse = browsers()
+    nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    wait_until(lambda: nurse.card(before["id"]), 15, message="the alert raised before going offline")
+    nurse.network(offline=True)
+    try:
+        wait_until(lambda: nurse.visible("connection-banner"), 10, message="the banner once the browser is offline")
+        during = raise_alert(deployment, "console-while-offline")
+        time.sleep(1)
+        assert not nurse.card(during["id"]), "an alert reached a browser that was offline"
+    finally:
+        nurse.network(offline=False)
+    wait_until(lambda: not nurse.visible("connection-banner"), 30, message="the live socket back")
+    wait_until(lambda: nurse.card(during["id"]), 10, message="the alert raised while offline, replayed on reconnection")
+    assert nurse.card(before["id"]), "the alert shown before the reconnection is gone"
+    drop_test_rules(deployment)
+
+
+def test_a_hub_that_stops_answering_without_closing_the_socket_is_noticed(deployment, browsers):
+    # A frozen hub keeps its sockets open and sends nothing, as a dead link (a NAT that forgot it) does: only the
+    # missing heartbeats (one every 15 s) tell, after 40 s.
+    deployment.ensure_devices()
+    nurse = browsers()
+    nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    time.sleep(2)
+    deployment.pause_hub(True)
+    try:
+        wait_until(lambda: nurse.visible("connection-banner"), 55, interval=0.5, message="the banner for a silent connection")
+    finally:
+        deployment.pause_hub(False)
+    wait_until(lambda: not nurse.visible("connection-banner"), 30, message="the banner to clear once the hub answers again")
+
+
+def test_switching_quickly_between_two_patients_never_shows_the_first_on_the_seconds_page(deployment, browsers):
+    admin = browsers()
+    admin.sign_in("admin")
+    admin.go("nav-patients")
+    admin.find("patient", timeout=15)
+    # Every heading the page ever shows, recorded as it is added.
+    admin.driver.execute_script("""
+        window.headings = [];
+        new MutationObserver((records) => {
+          for (const record of records) for (const node of record.addedNodes) {
+            if (node.nodeType !== 1) continue;
+            for (const h1 of [node, ...node.querySelectorAll('h1')].filter((e) => e.matches('h1'))) window.headings.push(h1.textContent);
+          }
+        }).observe(document.getElementById('main'), {childList: true, subtree: true});""")
+    # Slow enough that Ada's page is still waiting for the hub when Grace's is asked for.
+    admin.network(latency=400)
+    try:
+        admin.driver.execute_script(f"location.hash = '#/patients/{deployment.ada}'")
+        time.sleep(0.15)
+        admin.driver.execute_script(f"location.hash = '#/patients/{deployment.grace}'")
+        wait_until(lambda: "Grace Hopper" in admin.driver.execute_script("return window.headings"), 15, message="Grace's page")
+        time.sleep(3)
+    finally:
+        admin.network()
+    headings = admin.driver.execute_script("return window.headings")
+    assert "Ada Lovelace" not in headings, f"Ada's page showed while Grace's was asked for: {headings}"
+    shown = [e.text for e in admin.driver.find_elements(By.CSS_SELECTOR, "main h1")]
+    assert shown == ["Grace Hopper"], f"the page shows {shown}"
+    assert admin.severe_console_messages() == []
+
+
+def test_the_overview_shows_the_open_alerts_when_the_vitals_cannot_be_read(deployment, browsers):
+    alert = raise_alert(deployment, "console-overview")
+    nurse = browsers()
+    nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    nurse.driver.execute_cdp_cmd("Network.enable", {})
+    nurse.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/v1/vitals/latest*"]})
+    try:
+        nurse.go("nav-patients")
+        wait_until(lambda: nurse.card(alert["id"]), 10, message="the open alert on the overview although its vitals failed")
+        section = nurse.driver.find_element(By.CSS_SELECTOR, 'section[aria-labelledby="patients-title"]')
+        wait_until(lambda: section.find_elements(By.CSS_SELECTOR, ".form-error"), 10, message="the vitals' failure said in their section")
+        assert "No patients" not in section.text, "a failure to read the vitals is shown as having no patients"
+    finally:
+        nurse.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    nurse.find("retry", within=section).click()
+    wait_until(lambda: nurse.all("patient", patient_id=deployment.ada), 10, message="the vitals after trying again")
+    drop_test_rules(deployment)
+
+
+def test_a_malformed_address_shows_page_not_found_and_the_console_goes_on(deployment, browsers):
+    nurse = browsers()
+    nurse.sign_in("nurse")
+    nurse.open("#/patients/%E0")
+    wait_until(lambda: "not found" in nurse.driver.find_element(By.CSS_SELECTOR, "main h1").text.lower(), 10, message="page not found")
+    nurse.go("nav-alerts")
+    wait_until(lambda: nurse.driver.find_element(By.CSS_SELECTOR, "main h1").text == "Alerts", 10, message="the alerts view after it")
+
+
+def test_signing_out_clears_the_announcer_and_any_open_dialog(deployment, browsers):
+    nurse = browsers()
+    nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    alert = raise_alert(deployment, "console-sign-out")
+    wait_until(lambda: any("Heart rate above" in text for text in nurse.announcements()), 10, message="the new alert announced")
+    card = wait_until(lambda: nurse.card(alert["id"]), 10, message="the new alert listed")
+    nurse.find("resolve", within=card).click()
+    wait_until(lambda: nurse.driver.find_elements(By.CSS_SELECTOR, "dialog[open]"), 5, message="the resolve dialog")
+
+    # The session ends elsewhere (signed out from another device): this tab learns it from its live socket.
+    nurse.driver.execute_script("""
+        const token = JSON.parse(sessionStorage.getItem('silverwatch.session')).accessToken;
+        fetch('/api/v1/auth/logout', {method: 'POST', headers: {authorization: `Bearer ${token}`}});""")
+    nurse.find("username", timeout=20)
+    assert not nurse.driver.find_elements(By.CSS_SELECTOR, "dialog"), "a dialog of the ended session is still open"
+    assert nurse.announcements() == [], "the announcer still shows what it said to the person who left"
+
+    # Signing out by hand clears the same, and forgets where to go after the next sign-in.
+    nurse.sign_in("nurse")
+    nurse.go("nav-alerts")
+    second = raise_alert(deployment, "console-sign-out-2")
+    wait_until(lambda: nurse.announcements(), 10, message="an announcement before signing out")
+    nurse.driver.execute_script(f"sessionStorage.setItem('silverwatch.after-sign-in', '#/alerts/{second['id']}')")
+    nurse.find("sign-out").click()
+    nurse.find("username", timeout=10)
+    assert nurse.announcements() == []
+    assert nurse.driver.execute_script("return sessionStorage.getItem('silverwatch.after-sign-in')") is None
+    drop_test_rules(deployment)
+
+
+def test_a_nurse_saves_weekly_hours_and_the_hub_keeps_them(deployment, browsers):
+    nurse = browsers()
+    nurse.sign_in("nurse2")
+    nurse.go("nav-account")
+    nurse.find("my-hours").click()
+    nurse.find("add-weekly-hours").click()
+    row = nurse.all("weekly-hours")[-1]
+    Select(nurse.find("hours-weekday", within=row)).select_by_value("tuesday")
+    for test, value in [("hours-start", "08:30"), ("hours-end", "12:00")]:
+        nurse.driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}))",
+                                    nurse.find(test, within=row), value)
+    Select(nurse.find("hours-location", within=row)).select_by_value("home")
+    nurse.find("save-hours").click()
+    saved = wait_until(lambda: deployment.admin().call("GET", f"/api/v1/staff/{deployment.ids['nurse2']}/availability").get("availability"), 10,
+                       message="the hours in the hub")
+    assert {"weekday": "tuesday", "start": "08:30", "end": "12:00", "location": "home"} in saved["weekly"], saved
+    wait_until(lambda: "Hours saved" in nurse.driver.find_element(By.ID, "main").text, 5, message="the hours said to be saved")
+    assert nurse.severe_console_messages() == []
+
+
+def test_a_technician_registers_a_device_from_the_devices_page(deployment, browsers):
+    technician = browsers()
+    technician.sign_in("technician")
+    technician.go("nav-devices")
+    device = f"console-{secrets.token_hex(3)}"
+    technician.find("register-device-id", timeout=15).send_keys(device)
+    technician.find("register-gateway-id").send_keys("gw-console")
+    technician.find("register-device").click()
+    wait_until(lambda: technician.all("device", device_id=device), 10, message="the registered device listed")
+    registered = deployment.admin().call("GET", f"/api/v1/devices/{device}")
+    assert registered["device"]["gatewayId"] == "gw-console"
+    assert technician.severe_console_messages() == []

@@ -41,6 +41,8 @@ extension HubCommand {
         @Option(help: "Minutes without a request after which a signed-in session ends.") var sessionIdleMinutes = 30
         @Option(help: "Minutes an access token is accepted.") var accessTokenMinutes = 10
         @Option(help: "bcrypt cost of new password hashes (4–31).") var passwordHashCost: UInt8 = 12
+        @Option(help: "Sign-in attempts one address may make in 5 minutes before it gets 429 (raise it where many people share an address, as behind a clinic's NAT).")
+        var signInsPerAddress = 20
         @Option(help: "The hub's address as people reach it (e.g. https://care.example.org), for the links it hands out (calendar feeds); default: the request's own host over HTTP.")
         var publicURL: String?
         @Option(help: "Serve the web console from this directory, read at every request (for working on the console); default: the console built into the hub.")
@@ -61,6 +63,7 @@ extension HubCommand {
             }
             guard (4...31).contains(passwordHashCost) else { throw ValidationError("--password-hash-cost must be from 4 to 31") }
             guard sessionIdleMinutes > 0, accessTokenMinutes > 0 else { throw ValidationError("session and token minutes must be positive") }
+            guard signInsPerAddress > 0 else { throw ValidationError("--sign-ins-per-address must be positive") }
             guard (dynsecUsername == nil) == (dynsecPasswordFile == nil) else {
                 throw ValidationError("--dynsec-username and --dynsec-password-file go together")
             }
@@ -88,6 +91,7 @@ extension HubCommand {
             apiConfiguration.sessionIdleLimit = .seconds(sessionIdleMinutes * 60)
             apiConfiguration.accessTokenLifetime = .seconds(accessTokenMinutes * 60)
             apiConfiguration.passwordHashCost = passwordHashCost
+            apiConfiguration.loginAttemptsPerAddress = signInsPerAddress
             apiConfiguration.publicURL = publicURL
             apiConfiguration.consoleDirectory = consoleDirectory
             apiConfiguration.emailAvailable = smtpHost != nil

@@ -2,9 +2,10 @@
 // by the alert list, the patients overview, a patient's page and the alert's own page alike.
 
 import {api} from '/console/api.js';
-import {h, button, busy, dialog, field, errorText, flash} from '/console/dom.js';
+import {h, button, busy, field, errorText, flash} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {
-  priorityBadge, timeElement, formatTime, formatDuration, causeWords, STATUS_WORDS, CONDITION_WORDS, PRIORITY_WORDS,
+  priorityBadge, timeElement, formatTime, formatDuration, causeWords, STATUS_WORDS, CONDITION_WORDS, PRIORITY_WORDS, PRIORITY_RANK,
 } from '/console/format.js';
 import {state, patientName, policy} from '/console/store.js';
 
@@ -49,14 +50,32 @@ export function isOpen(alert) {
   return alert.status !== 'resolved';
 }
 
-/** Open alerts first, the most urgent first, then newest. */
+/** Whether someone acknowledged `alert` but what raised it still holds: it is not over, only seen. */
+export function stillPresent(alert) {
+  return alert.status === 'acknowledged' && alert.condition === 'present';
+}
+
+const CONDITION_RANK = {present: 2, indeterminate: 1, absent: 0};
+
+/**
+ * Open alerts first: unacknowledged ones, then acknowledged ones whose condition still holds above those that
+ * cleared; within each, the most urgent first, then newest.
+ */
 export function compareAlerts(a, b) {
   const open = Number(isOpen(b)) - Number(isOpen(a));
   if (open) return open;
-  const unacknowledged = Number(b.status === 'unacknowledged') - Number(a.status === 'unacknowledged');
-  if (unacknowledged && isOpen(a)) return unacknowledged;
-  const rank = {high: 3, medium: 2, low: 1};
-  return (rank[b.priority] - rank[a.priority]) || (new Date(b.raisedAt) - new Date(a.raisedAt));
+  if (isOpen(a)) {
+    const unacknowledged = Number(b.status === 'unacknowledged') - Number(a.status === 'unacknowledged');
+    if (unacknowledged) return unacknowledged;
+    const condition = a.status === 'acknowledged' ? (CONDITION_RANK[b.condition] ?? 0) - (CONDITION_RANK[a.condition] ?? 0) : 0;
+    if (condition) return condition;
+  }
+  return ((PRIORITY_RANK[b.priority] ?? 0) - (PRIORITY_RANK[a.priority] ?? 0)) || (new Date(b.raisedAt) - new Date(a.raisedAt));
+}
+
+/** The words-and-colour mark of an acknowledged alert whose condition is still present. */
+export function stillPresentBadge(alert) {
+  return stillPresent(alert) ? h('span', {class: 'badge condition-present', 'data-test': 'condition-present'}, 'Condition still present') : null;
 }
 
 /** Whether the signed-in role may act on alerts at all (patients never see them). */
@@ -86,9 +105,9 @@ export function alertCard(alert, {onChange, showPatient = true, headingLevel = 3
   const card = h('article', {
     class: ['alert-card', `priority-${alert.priority}`, `status-${alert.status}`],
     'data-test': 'alert', 'data-alert-id': alert.id, 'data-priority': alert.priority, 'data-status': alert.status,
-    'aria-label': `${PRIORITY_WORDS[alert.priority]} alert: ${alert.summary}, ${STATUS_WORDS[alert.status]}`,
+    'aria-label': `${PRIORITY_WORDS[alert.priority]} alert: ${alert.summary}, ${STATUS_WORDS[alert.status]}${stillPresent(alert) ? ', condition still present' : ''}`,
   },
-  h('div', {class: 'alert-head'}, priorityBadge(alert.priority), status),
+  h('div', {class: 'alert-head'}, priorityBadge(alert.priority), status, stillPresentBadge(alert)),
   h(`h${headingLevel}`, {class: 'alert-title'}, title),
   h('p', {class: 'alert-meta'}, meta.filter(Boolean).flatMap((part, index) => index ? [h('span', {class: 'sep', 'aria-hidden': 'true'}, ' · '), part] : [part])),
   alertActions(alert, onChange));

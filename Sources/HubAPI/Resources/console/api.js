@@ -137,6 +137,9 @@ export function refresh() {
     })
     .catch((error) => {
       if (error.status === 401 || error.status === 422 || error.status === 400) forget('Your session has ended. Please sign in again.');
+      // The exchange may have happened with only its answer lost: the hub takes the same token once more within 30 s
+      // of it (README "Signing in"), so try again soon rather than when the access token runs out.
+      else if (error.status === 0) scheduleRefresh();
       throw error;
     })
     .finally(() => { refreshing = null; });
@@ -149,6 +152,11 @@ export async function accessToken() {
   if (refreshing) return refreshing;
   if (session.expiresAt - Date.now() < REFRESH_MARGIN_MS) return refresh();
   return session.accessToken;
+}
+
+/** The WebSocket address of `path` on this hub (`/api/v1/live`, a video room), over TLS when the page is. */
+export function socketURL(path) {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}`;
 }
 
 function url(path, query) {

@@ -9,10 +9,13 @@
 //                       nav-me, nav-notifications, nav-account (only the signed-in role's); badge-notifications,
 //                       badge-chat (unread counts); the phone-width menu button has aria-controls="site-nav"
 //   dialogs             dialog-confirm, dialog-cancel (every dialog; Escape closes)
+//   loading             retry (a list that failed to load: try again), load-more (the next page of a list)
 //   alerts              alert (card, or the header of the alert's page; data-alert-id, data-priority, data-status),
-//                       alert-link, acknowledge, resolve, snooze, resolve-note, snooze-until, discuss-alert, assign-me,
+//                       condition-present (badge of an acknowledged alert whose condition holds), alert-link,
+//                       acknowledge, resolve, snooze, resolve-note, snooze-until, discuss-alert, assign-me,
 //                       alert-evidence, alert-history, open-alerts, patient-alerts, alert-filter-state,
-//                       alert-filter-priority, alert-filter-category
+//                       alert-filter-priority, alert-filter-category, unshown-alerts (new alerts a filter hides),
+//                       show-unshown
 //   patients            patient (row; data-patient-id), news2, vital (data-kind), range-6h, range-24h, range-7d,
 //                       range-30d, chart-<kind> (the SVG, e.g. chart-spo2)
 //   rules               rule (row; data-rule-id), inputs by data-field (rules[<id>].bands[<priority>].limit,
@@ -27,7 +30,7 @@
 //                       book-type, slot (data-start), confirm-appointment, cancel-appointment, cancel-reason,
 //                       start-appointment, complete-appointment, no-show, reschedule, join-video
 //   chat                conversation (data-conversation-id, data-unread), message (data-message-id), message-input,
-//                       send, new-conversation, read-receipt
+//                       send, new-conversation, read-receipt, edit-message, delete-message
 //   notifications       notification (data-notification-id, data-unread), mark-read, read-all, show-deliveries
 //                       (aria-expanded), delivery (row; data-delivery-id, data-status)
 //   account             new-password, change-password, my-hours (link); notify-email, notify-webhook-url,
@@ -53,11 +56,12 @@
 
 import {api, login, logout, isSignedIn, onSignedOut, setAccount, currentAccount, ApiError, sessionWasCopied} from '/console/api.js';
 import {h, field, heading, busy, showError, clearErrors} from '/console/dom.js';
+import {closeDialogs} from '/console/dialog.js';
 import {live} from '/console/live.js';
 import {route, startRouter, stopRouter} from '/console/router.js';
-import {showShell, hideShell, homeFor, announce} from '/console/shell.js';
-import {state, reset, loadPatients, patientName, refreshNotificationCount, refreshMessageCounts} from '/console/store.js';
-import {eventName, ATTENTION_EVENTS} from '/console/alerts-ui.js';
+import {showShell, hideShell, homeFor, clearAnnouncements} from '/console/shell.js';
+import {state, reset, loadPatients, refreshNotificationCount, refreshMessageCounts} from '/console/store.js';
+import {resetAnnouncer} from '/console/alert-announcer.js';
 import * as patients from '/console/view-patients.js';
 import * as patientPage from '/console/view-patient.js';
 import * as alerts from '/console/view-alerts.js';
@@ -80,6 +84,8 @@ import * as hours from '/console/view-hours.js';
 import * as deliveries from '/console/view-deliveries.js';
 
 const STAFF = ['admin', 'caregiver'];
+// The address a signed-out tab was at, to go back to after signing in.
+const AFTER_SIGN_IN = 'silverwatch.after-sign-in';
 
 route('/patients', patients.render, {roles: STAFF});
 route('/patients/:id', patientPage.render, {roles: STAFF});
@@ -127,7 +133,7 @@ function showSignIn(message) {
     h('p', {class: 'muted'}, 'Remote patient monitoring. Use the account your administrator gave you.'),
     message ? h('p', {class: 'form-error', role: 'alert', 'data-test': 'sign-in-error'}, message) : null, form));
   document.title = 'Sign in · SilverWatch';
-  if (location.hash && location.hash !== '#/') sessionStorage.setItem('silverwatch.after-sign-in', location.hash);
+  if (location.hash && location.hash !== '#/') sessionStorage.setItem(AFTER_SIGN_IN, location.hash);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -165,66 +171,48 @@ async function startConsole() {
   refreshNotificationCount();
   refreshMessageCounts();
   live.start();
-  const after = sessionStorage.getItem('silverwatch.after-sign-in');
-  sessionStorage.removeItem('silverwatch.after-sign-in');
+  const after = sessionStorage.getItem(AFTER_SIGN_IN);
+  sessionStorage.removeItem(AFTER_SIGN_IN);
   if (after && (!location.hash || location.hash === '#/' || location.hash === '#')) history.replaceState(null, '', after);
   startRouter({account: me}, homeFor);
 }
 
-async function signOut() {
+/** Puts away everything the person who leaves was shown: open dialogs, what the announcer said. */
+function leave() {
   live.stop();
   stopRouter();
-  await logout();
+  closeDialogs();
+  resetAnnouncer();
+  clearAnnouncements();
   reset();
+}
+
+async function signOut() {
+  leave();
+  sessionStorage.removeItem(AFTER_SIGN_IN);
+  // Nothing of the session stays on screen while the hub is told.
+  hideShell();
+  document.getElementById('main').replaceChildren();
+  await logout();
   history.replaceState(null, '', location.pathname);
   showSignIn();
 }
 
+// The session ended without the person signing out (expired, revoked elsewhere): where they were is kept, so signing
+// in again leads back there.
 onSignedOut((reason) => {
-  live.stop();
-  reset();
+  leave();
   showSignIn(reason);
 });
 
-// New and returning alerts are announced wherever the person is in the console, within a second of the hub
-// storing them: assertively when high priority. After a reconnect, missed changes arrive in a burst; more than a
-// few are summed up in one sentence rather than read out one by one.
-let burst = [];
-let burstTimer = null;
-live.addEventListener('alert', (event) => {
-  const {alert, event: change} = event.detail;
-  const name = eventName(change);
-  if (!alert || !ATTENTION_EVENTS.has(name) || alert.status !== 'unacknowledged') return;
-  burst.push({alert, name, tier: change?.escalated?.tier});
-  if (!burstTimer) burstTimer = setTimeout(flushBurst, 150);
-});
-
-const ATTENTION_WORDS = {
-  raised: 'New alert', priorityRaised: 'Alert raised to a higher priority', conditionReturned: 'Alert condition back',
-  reoccurred: 'Alert again', snoozeExpired: 'Snooze ended, still unacknowledged',
-};
-
-function flushBurst() {
-  const changes = burst;
-  burst = [];
-  burstTimer = null;
-  if (changes.length > 3) {
-    const high = changes.filter(({alert}) => alert.priority === 'high').length;
-    announce(`${changes.length} alerts need attention${high ? `, ${high} of them high priority` : ''}. Open the alert list.`,
-      {priority: high ? 'high' : 'medium', href: '#/alerts'});
-    return;
-  }
-  for (const {alert, name, tier} of changes) {
-    const whose = alert.patientId ? `${patientName(alert.patientId)}: ` : alert.cause?.deviceId ? `Device ${alert.cause.deviceId}: ` : '';
-    const what = name === 'escalated' ? `Still unacknowledged, escalated${tier ? ` to tier ${tier}` : ''}` : ATTENTION_WORDS[name] ?? 'Alert';
-    announce(`${what}. ${whose}${alert.summary}`, {priority: alert.priority, href: `#/alerts/${alert.id}`});
-  }
-}
-
-// A patient added to a caregiver's team mid-session: learn their name for the cards and announcements.
+// A patient added to a caregiver's team mid-session, or taken off it: learn the names for the cards and
+// announcements, and forget those no longer shown.
 live.addEventListener('ready', (event) => {
+  const role = state.account?.role;
+  if (role !== 'caregiver' && role !== 'admin') return;
+  const ids = new Set(event.detail.patients ?? []);
   const known = state.patients;
-  if ((event.detail.patients ?? []).some((id) => !known.has(id))) loadPatients().catch(() => {});
+  if (ids.size !== known.size || [...ids].some((id) => !known.has(id))) loadPatients().catch(() => {});
 });
 
 if (isSignedIn()) startConsole();

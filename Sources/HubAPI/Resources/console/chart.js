@@ -115,13 +115,18 @@ export function mountChart(container, options) {
  * An SVG chart. `history` is the API's VitalHistory; `from`/`to` the range asked for (ms); `thresholds` from
  * thresholdsFor; `compact` draws a small sparkline-like chart with fewer labels.
  */
-export function vitalChart({kind, history, from, to, thresholds = [], width = 600, compact = false, rangeLabel = '', unit}) {
+export function vitalChart({kind, history, from, to, thresholds = [], width = 600, compact = false, rangeLabel = '', unit = VITALS[kind]?.symbol ?? ''}) {
   const id = ++chartCounter;
-  const height = compact ? 110 : Math.max(180, Math.min(260, Math.round(width * 0.38)));
-  const margin = compact ? {top: 8, right: 8, bottom: 20, left: 28} : {top: 12, right: thresholds.length ? 78 : 16, bottom: 28, left: 36};
+  const decimals = VITALS[kind]?.decimals ?? 1;
+  // A number on a clinical chart means nothing without its unit: the axis is titled with it, and so is each limit.
+  const limitUnit = unit === 'breaths/min' ? '/min' : unit;
+  const limitLabels = thresholds.map((line) => `${{high: 'High', medium: 'Med', low: 'Low'}[line.priority] ?? line.priority} ` +
+    `${line.direction === 'below' ? '<' : '>'}${formatNumber(line.value, decimals)}${limitUnit ? ` ${limitUnit}` : ''}`);
+  const height = compact ? 120 : Math.max(190, Math.min(270, Math.round(width * 0.38)));
+  const labelRoom = Math.max(0, ...limitLabels.map((label) => label.length)) * 7.5 + 8;
+  const margin = compact ? {top: 18, right: 8, bottom: 20, left: 28} : {top: 22, right: thresholds.length ? Math.max(78, labelRoom) : 16, bottom: 28, left: 36};
   const points = (history?.points ?? []).map((point) => ({...point, time: new Date(point.start).getTime()}));
   const bucketMs = (history?.bucketSeconds ?? 60) * 1000;
-  const decimals = VITALS[kind]?.decimals ?? 1;
   const summary = chartSummary({kind, points, rangeLabel, thresholds, unit});
   const titleId = `chart-title-${id}`;
   const descId = `chart-desc-${id}`;
@@ -153,6 +158,7 @@ export function vitalChart({kind, history, from, to, thresholds = [], width = 60
   const y = (value) => margin.top + (1 - (value - low) / (high - low)) * plotHeight;
 
   const grid = s('g', {class: 'chart-grid', 'aria-hidden': 'true'});
+  grid.append(s('text', {x: 4, y: compact ? 12 : 14, class: 'chart-axis-title', text: `${vitalName(kind)}${unit ? ` (${unit})` : ''}`}));
   for (let value = low; value <= high + step / 2; value += step) {
     grid.append(s('line', {x1: margin.left, x2: margin.left + plotWidth, y1: y(value), y2: y(value)}));
     grid.append(s('text', {x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'chart-label', text: formatNumber(value, tickDecimals)}));
@@ -184,7 +190,8 @@ export function vitalChart({kind, history, from, to, thresholds = [], width = 60
 
   const lines = s('g', {class: 'chart-thresholds', 'aria-hidden': 'true'});
   const placed = [];
-  for (const line of thresholds.slice().sort((a, b) => b.value - a.value)) {
+  const labelled = thresholds.map((line, index) => ({...line, label: limitLabels[index]}));
+  for (const line of labelled.sort((a, b) => b.value - a.value)) {
     const lineY = y(line.value);
     lines.append(s('line', {class: `threshold priority-${line.priority}`, x1: margin.left, x2: margin.left + plotWidth, y1: lineY, y2: lineY}));
     if (compact) continue;
@@ -192,9 +199,7 @@ export function vitalChart({kind, history, from, to, thresholds = [], width = 60
     let labelY = lineY + 4;
     while (placed.some((other) => Math.abs(other - labelY) < 12)) labelY += 12;
     placed.push(labelY);
-    const word = {high: 'High', medium: 'Med', low: 'Low'}[line.priority] ?? line.priority;
-    lines.append(s('text', {class: `threshold-label priority-${line.priority}`, x: margin.left + plotWidth + 4, y: labelY,
-      text: `${word} ${line.direction === 'below' ? '<' : '>'}${formatNumber(line.value, decimals)}`}));
+    lines.append(s('text', {class: `threshold-label priority-${line.priority}`, x: margin.left + plotWidth + 4, y: labelY, text: line.label}));
   }
   svg.append(lines);
 

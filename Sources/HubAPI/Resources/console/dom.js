@@ -78,7 +78,9 @@ const pending = new WeakMap();
 
 /**
  * Runs `work` with `control` marked busy; a second click meanwhile gets the same answer rather than sending the
- * request twice. The control is not disabled: a disabled button drops keyboard focus to the page's start.
+ * request twice. The control is marked aria-disabled rather than disabled: disabling the focused button would drop
+ * keyboard focus to the page's start. (Buttons that are not in use, like a form's submit with nothing to submit, may
+ * still be disabled.)
  */
 export function busy(control, work) {
   if (pending.has(control)) return pending.get(control);
@@ -216,6 +218,23 @@ export function tableRow(columns, row, rowAttrs) {
   }));
 }
 
+/** Puts focus on the control in `owner` that plays the part `test` (its data-test), else on its first link or button. */
+function refocus(owner, test) {
+  let target = owner && test ? owner.querySelector(`[data-test="${CSS.escape(test)}"]`) : null;
+  target ??= owner?.querySelector('a, button');
+  target?.focus();
+  return target ?? null;
+}
+
+/** Replaces `element` with `replacement`; focus that was inside moves to the same control in the replacement. */
+export function replaceKeepingFocus(element, replacement) {
+  const active = document.activeElement;
+  const had = element.contains(active) && active !== element;
+  element.replaceWith(replacement);
+  if (had) refocus(replacement, active.dataset?.test ?? null);
+  return replacement;
+}
+
 /**
  * Updates `container`'s children to one element per item, keyed, reusing nothing but keeping the keyboard where it
  * was: if focus was inside a replaced element, it moves to the same control (by `data-test`) in its replacement.
@@ -234,58 +253,61 @@ export function reconcile(container, items, key, render) {
   container.replaceChildren(...elements);
   if (focusKey === null) return;
   const owner = elements.find((element) => element.dataset.key === focusKey);
-  let target = owner && focusTest ? owner.querySelector(`[data-test="${CSS.escape(focusTest)}"]`) : null;
-  target ??= owner?.querySelector('a, button');
+  let target = owner ? refocus(owner, focusTest) : null;
   // The item went (a resolved alert leaves the open list): the next one takes the keyboard, or the section's heading.
-  if (!owner) target = (elements[focusIndex] ?? elements[focusIndex - 1])?.querySelector('a, button');
+  if (!owner) target = refocus(elements[focusIndex] ?? elements[focusIndex - 1], null);
   if (!target) {
     target = container.closest('section')?.querySelector('h2') ?? document.querySelector('main h1');
     if (target && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target?.focus();
   }
-  target?.focus();
 }
 
 /**
- * A modal dialog (native `<dialog>`: the page behind it is inert, so Tab stays inside, and Escape closes it).
- * `body` is a node or a function building it; `onConfirm` runs on submit and may throw an API error, which is shown
- * in the dialog next to its field. Resolves with onConfirm's result, or null when dismissed. Focus goes back to
- * what had it.
+ * `fn`, run once at the next animation frame however often it is asked for until then: live messages arriving many
+ * a second (vitals, about one a second per patient) cost one redraw a frame, and none while the tab is hidden.
  */
-export function dialog({title, body, confirmLabel = 'Confirm', cancelLabel = 'Cancel', onConfirm, danger = false, describe}) {
-  return new Promise((resolve) => {
-    const opener = document.activeElement;
-    const titleId = `dialog-title-${++fieldCounter}`;
-    const content = typeof body === 'function' ? body() : body;
-    const confirm = h('button', {type: 'submit', class: ['button', danger ? 'danger' : 'primary'], 'data-test': 'dialog-confirm'}, confirmLabel);
-    const cancel = h('button', {type: 'button', class: 'button secondary', 'data-test': 'dialog-cancel'}, cancelLabel);
-    const form = h('form', {class: 'dialog-form', novalidate: true}, content, h('div', {class: 'actions'}, onConfirm ? confirm : null, cancel));
-    const element = h('dialog', {class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': describe ? `${titleId}-text` : null},
-      h('h2', {id: titleId}, title), describe ? h('p', {id: `${titleId}-text`}, describe) : null, form);
-    let result = null;
-    cancel.addEventListener('click', () => element.close());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      if (!onConfirm) return element.close();
-      if (!form.reportValidity()) return;
-      clearErrors(form);
-      try {
-        result = await busy(confirm, () => onConfirm(form));
-        if (result === false) return; // the step asked to stay open (it showed something)
-        element.close();
-      } catch (error) {
-        showError(form, error);
+export function batched(fn) {
+  let frame = 0;
+  const schedule = () => {
+    frame ||= requestAnimationFrame(() => {
+      frame = 0;
+      fn();
+    });
+  };
+  schedule.cancel = () => {
+    cancelAnimationFrame(frame);
+    frame = 0;
+  };
+  return schedule;
+}
+
+/**
+ * A table like `table()` that stays in place while `update(rows)` redraws its rows (keyed by `key`, focus kept), for
+ * lists a live message or a timer redraws. Shows `empty` instead while there are no rows.
+ */
+export function liveTable({caption, captionHidden = false, columns, rowAttrs, key, empty = 'Nothing to show.', className}) {
+  const body = h('tbody');
+  const wrap = h('div', {class: ['table-wrap', className]}, h('table', {class: 'stack'},
+    caption ? h('caption', {class: captionHidden ? 'visually-hidden' : null}, caption) : null,
+    h('thead', null, h('tr', null, columns.map((column) => h('th', {scope: 'col', class: column.className}, column.label)))), body));
+  const none = h('p', {class: 'empty'}, empty);
+  const element = h('div');
+  return {
+    element,
+    /** Changes what is said when there are no rows (a filter's own words). */
+    setEmpty(words) {
+      if (none.textContent !== words) none.textContent = words;
+    },
+    update(rows) {
+      if (!rows.length) {
+        if (!element.contains(none)) element.replaceChildren(none);
+        return;
       }
-    });
-    element.addEventListener('close', () => {
-      element.remove();
-      if (opener && document.contains(opener)) opener.focus();
-      resolve(result);
-    });
-    document.body.append(element);
-    element.showModal();
-    const first = form.querySelector('input, select, textarea') ?? (onConfirm ? confirm : cancel);
-    first.focus();
-  });
+      if (!element.contains(wrap)) element.replaceChildren(wrap);
+      reconcile(body, rows, key, (row) => tableRow(columns, row, rowAttrs));
+    },
+  };
 }
 
 /** A short-lived message near an action ("Acknowledged."), announced politely. */

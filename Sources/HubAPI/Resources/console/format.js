@@ -191,6 +191,18 @@ export function signalWords(rssi) {
   return `${rssi} dBm (${words})`;
 }
 
+/** A device's or gateway's link in colour and words; a device whose gateway is offline says so. */
+export function onlineText(item) {
+  const words = item.online ? 'Online' : item.gatewayOnline === false ? 'Offline (gateway offline)' : 'Offline';
+  return h('span', {class: ['state', item.online ? 'state-ok' : 'state-bad']}, words);
+}
+
+/** A gateway's outbox backlog: readings waiting to reach the hub, and any it had to drop. */
+export function outboxText(gateway) {
+  if (gateway?.outboxDepth === undefined) return h('span', {class: 'muted'}, '—');
+  return `${gateway.outboxDepth} waiting${gateway.outboxDropped ? `, ${gateway.outboxDropped} dropped` : ''}`;
+}
+
 export const ATTENTION_WORDS = {offline: 'Offline', 'low-battery': 'Low battery', 'weak-signal': 'Weak signal', stale: 'Stale data'};
 
 /** A technical condition's name in words. */

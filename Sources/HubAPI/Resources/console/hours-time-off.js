@@ -2,7 +2,8 @@
 // shown in this browser's time zone. Listed from now on; past time off drops out.
 
 import {api} from '/console/api.js';
-import {h, field, busy, showError, clearErrors, flash, errorBox, table, button, dialog, fill} from '/console/dom.js';
+import {h, field, busy, showError, clearErrors, flash, errorBox, table, button, fill} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeElement, formatTime, browserTimeZone} from '/console/format.js';
 
 export function timeOffSection(id) {

@@ -2,7 +2,8 @@
 // secret the hub shows once), quiet hours, and the channels for each kind of notification.
 
 import {api} from '/console/api.js';
-import {h, field, busy, showError, clearErrors, flash, errorBox, dialog, fill} from '/console/dom.js';
+import {h, field, busy, showError, clearErrors, flash, errorBox, fill} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeZoneOptions, browserTimeZone, timeElement} from '/console/format.js';
 
 const KINDS = [['alert', 'Alerts'], ['appointment-reminder', 'Appointment reminders'], ['appointment-change', 'Appointment changes']];

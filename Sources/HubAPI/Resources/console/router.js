@@ -1,7 +1,10 @@
 // Routing by URL hash (`#/patients/12?range=7d`), so back, forward and reload land on the same view.
 //
-// A view is `render(main, {params, query, account})`; it may return a cleanup function, called before the next view
-// renders (to drop its live subscriptions and timers).
+// A view is `render(main, {params, query, account, isCurrent})`; it may return a cleanup function, called before the
+// next view renders (to drop its live subscriptions and timers). Its `main` is a container of its own: when the
+// person moves on while a view still waits for the hub, the next view gets a new container and the old one is
+// detached, so whatever the old view adds after its waits lands nowhere (patient A's data never on patient B's page).
+// `isCurrent()` says whether the view is still the one shown, for work beyond its container.
 //
 // After a view renders, focus moves to its heading, so keyboard and screen-reader users start at the top of what
 // changed (the heading is read out) rather than on a link that may no longer exist. Focus stays where it is when the
@@ -15,13 +18,13 @@ let fallback = null;
 let renderId = 0;
 
 /** Adds a route: `pattern` like '/patients/:id'; `roles` that may open it (all when absent). */
-export function route(pattern, render, {roles, title} = {}) {
+export function route(pattern, render, {roles} = {}) {
   const names = [];
   const regex = new RegExp('^' + pattern.replace(/:([a-zA-Z]+)/g, (_, name) => {
     names.push(name);
     return '([^/]+)';
   }) + '/?$');
-  routes.push({pattern, regex, names, render, roles, title});
+  routes.push({pattern, regex, names, render, roles});
 }
 
 export function parseHash(hash = location.hash) {
@@ -60,6 +63,8 @@ export function startRouter(ctx, home) {
 
 export function stopRouter() {
   removeEventListener('hashchange', render);
+  // A view still loading is no longer current either: it cleans up when its render returns.
+  renderId += 1;
   runCleanup();
   context = null;
 }
@@ -68,6 +73,20 @@ function runCleanup() {
   const cleanup = current?.cleanup;
   current = null;
   if (typeof cleanup === 'function') cleanup();
+}
+
+/** The route for `path` and its decoded parameters; no route for an address that does not decode (`%E0`). */
+function match(path) {
+  for (const candidate of routes) {
+    const result = candidate.regex.exec(path);
+    if (!result) continue;
+    try {
+      return {route: candidate, params: Object.fromEntries(candidate.names.map((name, index) => [name, decodeURIComponent(result[index + 1])]))};
+    } catch {
+      return {route: null, params: {}};
+    }
+  }
+  return {route: null, params: {}};
 }
 
 export async function render() {
@@ -79,47 +98,41 @@ export async function render() {
   }
   const main = document.getElementById('main');
   const focusedBefore = document.activeElement;
+  const {route: found, params} = match(path);
   runCleanup();
   const id = ++renderId;
-  let match = null;
-  let params = {};
-  for (const candidate of routes) {
-    const result = candidate.regex.exec(path);
-    if (result) {
-      match = candidate;
-      params = Object.fromEntries(candidate.names.map((name, index) => [name, decodeURIComponent(result[index + 1])]));
-      break;
-    }
-  }
-  main.replaceChildren();
+  const container = document.createElement('div');
+  container.className = 'view';
+  main.replaceChildren(container);
   main.setAttribute('aria-busy', 'true');
   document.dispatchEvent(new CustomEvent('routechange', {detail: {path}}));
-  if (!match || (match.roles && !match.roles.includes(context.account.role))) {
+  if (!found || (found.roles && !found.roles.includes(context.account.role))) {
     const heading = document.createElement('h1');
     heading.tabIndex = -1;
-    heading.textContent = match ? 'Not available to your role' : 'Page not found';
+    heading.textContent = found ? 'Not available to your role' : 'Page not found';
     const text = document.createElement('p');
-    text.textContent = match ? 'This part of SilverWatch is for other roles.' : 'There is nothing at this address.';
+    text.textContent = found ? 'This part of SilverWatch is for other roles.' : 'There is nothing at this address.';
     const home = document.createElement('a');
     home.href = hashFor(fallback(context.account));
     home.textContent = 'Go to your start page';
-    main.append(heading, text, home);
+    container.append(heading, text, home);
     main.removeAttribute('aria-busy');
     announceView(heading.textContent, focusedBefore);
     return;
   }
   const state = {cleanup: null};
   current = state;
+  const isCurrent = () => id === renderId && container.isConnected;
   try {
-    state.cleanup = await match.render(main, {params, query, account: context.account, isCurrent: () => id === renderId});
+    state.cleanup = await found.render(container, {params, query, account: context.account, isCurrent});
   } catch (error) {
     console.error(error);
-    if (id === renderId) {
+    if (isCurrent()) {
       const note = document.createElement('p');
       note.className = 'form-error';
       note.setAttribute('role', 'alert');
       note.textContent = `This page could not be shown: ${error.message}`;
-      main.append(note);
+      container.append(note);
     }
   }
   if (id !== renderId) {
@@ -128,7 +141,7 @@ export async function render() {
     return;
   }
   main.removeAttribute('aria-busy');
-  announceView(main.querySelector('h1')?.textContent ?? 'SilverWatch', focusedBefore);
+  announceView(container.querySelector('h1')?.textContent ?? 'SilverWatch', focusedBefore);
 }
 
 /** Titles the document after the view and, unless focus moved on its own meanwhile, puts focus on its heading. */

@@ -116,29 +116,39 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
   (main.querySelector('h1') ?? main).focus();
 });
 
+// The banner is built once per loss and then only its countdown changes, in place: the alert role announces the
+// loss once, the countdown (hidden from screen readers) is not read out every second, and "Reconnect now" keeps
+// the keyboard while attempts come and go.
 let bannerTimer = null;
+let countdown = null;
 
 /** Shows the connection banner for `state` (from the live socket), or hides it (null or connected). */
 function setBanner(state) {
   const banner = document.getElementById('connection-banner');
   clearInterval(bannerTimer);
   if (!state || state.connected) {
+    // Focus on "Reconnect now" would be lost with the banner: the view's heading takes it.
+    if (banner.contains(document.activeElement)) document.querySelector('main h1')?.focus();
     banner.hidden = true;
     clear(banner);
+    countdown = null;
     return;
   }
-  const text = h('span');
+  if (!countdown) {
+    countdown = h('span', {'aria-hidden': 'true'});
+    clear(banner).append(h('span', null, h('strong', null, 'Connection lost. '),
+      `Live updates are disconnected. ${state.reason ?? ''} New alerts may not appear until the connection is back. `, countdown), ' ',
+    h('button', {type: 'button', class: 'button small', 'data-test': 'reconnect', on: {click: () => live.reconnectNow()}}, 'Reconnect now'));
+    banner.hidden = false;
+  }
+  const text = countdown;
   const update = () => {
     const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
-    text.textContent = `Live updates are disconnected. ${state.reason ?? ''} New alerts may not appear until the connection is back. ` +
-      (seconds > 0 ? `Reconnecting in ${seconds} s.` : 'Reconnecting…');
+    const words = seconds > 0 ? `Reconnecting in ${seconds} s.` : 'Reconnecting…';
+    if (text.textContent !== words) text.textContent = words;
   };
   update();
-  // The countdown changes every second; only the first sentence is announced (the banner is re-filled, not re-created).
   bannerTimer = setInterval(update, 1000);
-  clear(banner).append(h('span', null, h('strong', null, 'Connection lost. '), text), ' ',
-    h('button', {type: 'button', class: 'button small', 'data-test': 'reconnect', on: {click: () => live.reconnectNow()}}, 'Reconnect now'));
-  banner.hidden = false;
 }
 
 live.addEventListener('state', (event) => setBanner(event.detail));
@@ -148,25 +158,22 @@ const MAX_ANNOUNCEMENTS = 4;
 /**
  * Says `text` through the live region, assertively for high priority (it interrupts), politely otherwise. The
  * region is also a visible stack of short notes, so sighted people see what was announced, with its priority in
- * words and colour.
+ * words and colour. The notes are not controls (the alert list is the way to the alert): they take no clicks, and
+ * on a phone they sit in the page's flow above the view rather than over its buttons.
  */
-export function announce(text, {priority, assertive = priority === 'high', href} = {}) {
+export function announce(text, {priority, assertive = priority === 'high'} = {}) {
   const region = document.getElementById(assertive ? 'live-assertive' : 'live-polite');
   const label = priority ? `${PRIORITY_WORDS[priority] ?? priority}: ` : '';
   const note = h('p', {class: ['announcement', priority ? `priority-${priority}` : null], 'data-test': 'announcement', 'data-priority': priority},
     h('strong', null, label), text);
-  if (href) note.dataset.href = href;
   region.append(note);
   while (region.children.length > MAX_ANNOUNCEMENTS) region.firstElementChild.remove();
   // High-priority notes stay longer: they matter more and a glance away should not miss them.
   setTimeout(() => note.remove(), priority === 'high' ? 60_000 : 20_000);
 }
 
-// Clicking an announcement opens what it is about and puts it away (it may cover a control on a phone); the
-// keyboard route to the same alert is the alert list itself.
-document.querySelector('.announcer').addEventListener('click', (event) => {
-  const note = event.target.closest('.announcement');
-  if (!note) return;
-  note.remove();
-  if (note.dataset.href) location.hash = note.dataset.href;
-});
+/** Empties the announcer (signing out: what it said was for the person who left). */
+export function clearAnnouncements() {
+  clear(document.getElementById('live-assertive'));
+  clear(document.getElementById('live-polite'));
+}

@@ -2,7 +2,8 @@
 // their other sessions), notifications by email and webhook, and a calendar feed of their appointments.
 
 import {api} from '/console/api.js';
-import {h, heading, field, busy, showError, clearErrors, flash, facts, button, errorText, dialog} from '/console/dom.js';
+import {h, heading, field, busy, showError, clearErrors, flash, facts, button, errorText} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeElement, ROLE_WORDS} from '/console/format.js';
 import {notificationSettingsSection} from '/console/notification-settings.js';
 

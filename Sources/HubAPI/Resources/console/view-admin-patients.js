@@ -2,7 +2,8 @@
 // past members kept), its devices (assign an unassigned device from now, or end an assignment) and its FHIR export.
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, dialog, flash, link, errorText, fill} from '/console/dom.js';
+import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, flash, link, errorText, fill} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeElement} from '/console/format.js';
 import {state} from '/console/store.js';
 import {adminNav} from '/console/view-admin.js';

@@ -2,7 +2,8 @@
 // deactivate; unlock after failed sign-ins; staff members' working hours).
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, dialog, flash, errorText, link} from '/console/dom.js';
+import {h, heading, field, busy, showError, clearErrors, table, errorBox, button, flash, errorText, link} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeElement, ROLE_WORDS} from '/console/format.js';
 import {state, loadPatients, patientName} from '/console/store.js';
 

@@ -3,7 +3,8 @@
 // confirming, cancelling and rescheduling anyone's who may see it).
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, button, busy, field, errorBox, table, dialog, facts, flash, errorText, link, add} from '/console/dom.js';
+import {h, heading, button, busy, field, errorBox, facts, flash, errorText, link, add, liveTable} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {timeElement, formatClock, formatTime, APPOINTMENT_TYPES, APPOINTMENT_STATUS} from '/console/format.js';
 import {slotPicker} from '/console/view-booking.js';
 
@@ -63,7 +64,7 @@ export async function renderList(main, {account}) {
   const canBook = account.role !== 'technician';
   add(main, heading(1, account.role === 'patient' ? 'My appointments' : 'Appointments'),
     canBook ? h('p', null, link('#/appointments/book', 'Book an appointment', {class: 'button primary', 'data-test': 'book'})) : null);
-  const upcomingBox = h('div');
+  const upcomingBox = h('div', null, h('p', {class: 'loading'}, 'Loading…'));
   const pastBox = h('div');
   main.append(h('section', {'aria-labelledby': 'upcoming-title'}, h('h2', {id: 'upcoming-title'}, 'Upcoming'), upcomingBox),
     h('section', {'aria-labelledby': 'past-title'}, h('h2', {id: 'past-title'}, 'Past and cancelled (last 30 days)'), pastBox));
@@ -78,14 +79,20 @@ export async function renderList(main, {account}) {
   ].filter(Boolean);
   const rowAttrs = (item) => ({'data-test': 'appointment', 'data-appointment-id': item.id, 'data-status': item.status});
 
+  // Tables that stay in place while the timer below reads the list again: the keyboard stays on its row.
+  const upcomingTable = liveTable({caption: 'Upcoming appointments', columns, rowAttrs, key: (item) => item.id, empty: 'No upcoming appointments.'});
+  const pastTable = liveTable({caption: 'Past and cancelled appointments', columns, rowAttrs, key: (item) => item.id, empty: 'None.'});
+
   async function load() {
     try {
       const items = await getAll('/api/v1/appointments', {from: new Date(Date.now() - 30 * 86400_000).toISOString()}, 1000);
       const now = Date.now();
       const upcoming = items.filter((item) => OPEN.has(item.status) && new Date(item.end).getTime() + ROOM_CLOSES_AFTER >= now);
       const past = items.filter((item) => !upcoming.includes(item)).reverse();
-      upcomingBox.replaceChildren(table({caption: 'Upcoming appointments', columns, rows: upcoming, rowAttrs, empty: 'No upcoming appointments.'}));
-      pastBox.replaceChildren(table({caption: 'Past and cancelled appointments', columns, rows: past, rowAttrs, empty: 'None.'}));
+      if (!upcomingBox.contains(upcomingTable.element)) upcomingBox.replaceChildren(upcomingTable.element);
+      if (!pastBox.contains(pastTable.element)) pastBox.replaceChildren(pastTable.element);
+      upcomingTable.update(upcoming);
+      pastTable.update(past);
     } catch (error) {
       upcomingBox.replaceChildren(errorBox(error));
     }

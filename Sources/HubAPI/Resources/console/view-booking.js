@@ -3,7 +3,8 @@
 // the other 409: the slots are then read again.
 
 import {api} from '/console/api.js';
-import {h, heading, field, errorBox, dialog, errorText} from '/console/dom.js';
+import {h, heading, field, errorBox, errorText} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {navigate} from '/console/router.js';
 import {formatClock, formatDay, formatTime, APPOINTMENT_TYPES} from '/console/format.js';
 import {state} from '/console/store.js';

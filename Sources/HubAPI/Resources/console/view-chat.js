@@ -2,11 +2,13 @@
 // editing and deleting one's own, and live delivery through the live socket's `message` events.
 
 import {api} from '/console/api.js';
-import {h, heading, button, busy, field, errorBox, showError, dialog, clearErrors} from '/console/dom.js';
+import {h, heading, button, field, errorBox, reconcile} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {live} from '/console/live.js';
 import {navigate} from '/console/router.js';
 import {timeElement} from '/console/format.js';
 import {state, patientName, setConversationUnread, refreshMessageCounts} from '/console/store.js';
+import {openThread} from '/console/chat-thread.js';
 
 const KIND_WORDS = {patient: 'With the patient', 'care-team': 'Care team only', device: 'About a device'};
 
@@ -49,7 +51,7 @@ function newConversationDialog(account) {
   });
 }
 
-export async function render(main, {params, account}) {
+export async function render(main, {params, account, isCurrent}) {
   const openId = params.id ? Number(params.id) : null;
   const listBox = h('ul', {class: 'conversation-list', 'aria-label': 'Conversations'});
   const threadBox = h('div', {class: 'thread'});
@@ -79,8 +81,9 @@ export async function render(main, {params, account}) {
       listBox.replaceChildren(h('li', {class: 'empty'}, 'No conversations yet.'));
       return;
     }
-    listBox.replaceChildren(...conversations.map((conversation) => {
-      const unread = conversation.id === openId ? 0 : conversation.unread;
+    // Redrawn at every message: reconcile keeps a focused conversation link focused.
+    reconcile(listBox, conversations, (conversation) => conversation.id, (conversation) => {
+      const unread = conversation.id === openId && isCurrent() ? 0 : conversation.unread;
       setConversationUnread(conversation.id, unread);
       return h('li', null, h('a', {
         href: `#/chat/${conversation.id}`, class: ['conversation', unread ? 'unread' : null], 'data-test': 'conversation',
@@ -91,165 +94,39 @@ export async function render(main, {params, account}) {
         conversation.deviceId, conversation.alertId ? `alert ${conversation.alertId}` : null].filter(Boolean).join(' · ')),
       conversation.lastMessageAt ? h('span', {class: 'conversation-meta'}, timeElement(conversation.lastMessageAt, {relativeOnly: true})) : null,
       unread ? h('span', {class: 'count'}, String(unread), h('span', {class: 'visually-hidden'}, ' unread')) : null));
-    }));
+    });
   }
 
-  await loadList();
+  // Listening from the start: a message that arrives while the thread loads is shown once it is in.
   let thread = null;
-  if (openId) thread = await openThread(threadBox, openId, account, conversations.find((item) => item.id === openId));
-  else threadBox.append(h('p', {class: 'empty chat-placeholder'}, conversations.length ? 'Choose a conversation.' : 'Start a conversation with “New conversation”.'));
-
+  let listed = false;
+  const early = [];
   const stop = live.on('message', ({message}) => {
     if (!message) return;
+    if (message.conversationId === openId) {
+      if (thread) thread.receive(message);
+      else early.push(message);
+    }
+    if (!listed) return;
     const conversation = conversations.find((item) => item.id === message.conversationId);
     if (!conversation) return loadList();
     conversation.lastMessageAt = message.createdAt;
     if (message.senderId !== account.id && message.conversationId !== openId) conversation.unread += 1;
     conversations = [conversation, ...conversations.filter((item) => item !== conversation)];
     drawList();
-    if (message.conversationId === openId) thread?.receive(message);
   });
+
+  await loadList();
+  listed = true;
+  if (openId) {
+    thread = await openThread(threadBox, openId, account, conversations.find((item) => item.id === openId), isCurrent);
+    early.splice(0).forEach((message) => thread?.receive(message));
+  } else {
+    threadBox.append(h('p', {class: 'empty chat-placeholder'}, conversations.length ? 'Choose a conversation.' : 'Start a conversation with “New conversation”.'));
+  }
   return () => {
     stop();
     thread?.close();
     refreshMessageCounts();
-  };
-}
-
-async function openThread(box, id, account, summary) {
-  const log = h('div', {class: 'messages', role: 'log', 'aria-label': 'Messages', 'aria-live': 'polite', tabindex: '0'});
-  const earlier = h('div', {class: 'earlier'});
-  const input = field({label: 'Message', name: 'body', type: 'textarea', test: 'message-input', required: true,
-    hint: 'Enter sends; Shift+Enter starts a new line.', attrs: {rows: 2, maxlength: 4000}});
-  const send = h('button', {type: 'submit', class: 'button primary', 'data-test': 'send'}, 'Send');
-  const form = h('form', {class: 'send-form', novalidate: true}, input.wrap, send);
-  const titleText = summary?.title ?? `Conversation ${id}`;
-  box.replaceChildren(h('p', {class: 'back-link'}, h('a', {href: '#/chat'}, '← All conversations')),
-    h('h2', {id: 'thread-title'}, titleText), earlier, log, form);
-
-  const messages = new Map();
-  let receipts = [];
-  let cursor = null;
-  let closed = false;
-
-  // Receipts are shown once, under the caller's latest message: who has read at least that far.
-  function messageElement(message, lastOwnId) {
-    const own = message.senderId === account.id;
-    const deleted = Boolean(message.deletedAt);
-    const readers = message.id === lastOwnId
-      ? receipts.filter((receipt) => receipt.lastReadMessageId >= message.id && receipt.accountId !== account.id) : [];
-    const tools = own && !deleted ? h('div', {class: 'message-tools'},
-      button('Edit', () => editMessage(message), {class: 'button link small', 'aria-label': 'Edit your message'}),
-      button('Delete', () => deleteMessage(message), {class: 'button link small', 'aria-label': 'Delete your message'})) : null;
-    return h('article', {class: ['message', own ? 'own' : null, deleted ? 'deleted' : null], 'data-test': 'message', 'data-message-id': message.id},
-      h('p', {class: 'message-meta'}, h('strong', null, own ? 'You' : message.senderName), ' · ', timeElement(message.createdAt, {absoluteOnly: true}),
-        message.editedAt && !deleted ? ' · edited' : ''),
-      h('p', {class: 'message-body'}, deleted ? 'This message was deleted.' : message.body),
-      tools,
-      readers.length ? h('p', {class: 'receipt', 'data-test': 'read-receipt'}, `Seen by ${readers.map((receipt) => receipt.displayName).join(', ')}`) : null);
-  }
-
-  function draw({scroll = false} = {}) {
-    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
-    const sorted = [...messages.values()].sort((a, b) => a.id - b.id);
-    const lastOwnId = Math.max(0, ...sorted.filter((message) => message.senderId === account.id).map((message) => message.id));
-    log.replaceChildren(...(sorted.length ? sorted.map((message) => messageElement(message, lastOwnId)) : [h('p', {class: 'empty'}, 'No messages yet.')]));
-    if (scroll || nearBottom) log.scrollTop = log.scrollHeight;
-  }
-
-  async function loadPage() {
-    const page = await api.get(`/api/v1/conversations/${id}/messages`, {limit: 50, cursor: cursor ?? undefined});
-    for (const message of page.items) messages.set(message.id, message);
-    cursor = page.nextCursor ?? null;
-    earlier.replaceChildren(cursor ? button('Load earlier messages', async (event) => {
-      await busy(event.currentTarget, loadPage);
-      draw();
-    }, {class: 'button secondary small'}) : '');
-  }
-
-  async function markRead() {
-    const newest = Math.max(0, ...[...messages.keys()]);
-    if (!newest || closed || document.visibilityState !== 'visible') return;
-    try {
-      const detail = await api.post(`/api/v1/conversations/${id}/read`, {messageId: newest});
-      receipts = detail.readReceipts ?? receipts;
-      setConversationUnread(id, 0);
-      draw();
-    } catch {
-      // A receipt that did not go is sent again with the next message.
-    }
-  }
-
-  async function refreshReceipts() {
-    try {
-      const detail = await api.get(`/api/v1/conversations/${id}`);
-      receipts = detail.readReceipts ?? [];
-      draw();
-    } catch {
-      // Receipts are a nicety; the messages stand without them.
-    }
-  }
-
-  async function editMessage(message) {
-    const text = field({label: 'Message', name: 'body', type: 'textarea', value: message.body, required: true, attrs: {rows: 3, maxlength: 4000}});
-    const updated = await dialog({title: 'Edit message', body: text.wrap, confirmLabel: 'Save',
-      onConfirm: () => api.patch(`/api/v1/conversations/${id}/messages/${message.id}`, {body: text.control.value.trim()})});
-    if (updated) { messages.set(updated.id, updated); draw(); }
-  }
-
-  async function deleteMessage(message) {
-    const updated = await dialog({title: 'Delete message', describe: 'The others will see that a message was deleted. The text is kept for the audit trail.',
-      body: h('div'), confirmLabel: 'Delete', danger: true, onConfirm: () => api.delete(`/api/v1/conversations/${id}/messages/${message.id}`)});
-    if (updated) { messages.set(updated.id, updated); draw(); }
-  }
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const body = input.control.value.trim();
-    if (!body) return showError(form, {message: 'Write a message first.', field: 'body'});
-    try {
-      const message = await busy(send, () => api.post(`/api/v1/conversations/${id}/messages`, {body}));
-      messages.set(message.id, message);
-      input.control.value = '';
-      draw({scroll: true});
-      input.control.focus();
-    } catch (error) {
-      showError(form, error);
-    }
-  });
-  input.control.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-
-  try {
-    await loadPage();
-    const detail = await api.get(`/api/v1/conversations/${id}`);
-    receipts = detail.readReceipts ?? [];
-    box.querySelector('#thread-title').textContent = detail.conversation.title;
-  } catch (error) {
-    box.replaceChildren(h('p', {class: 'back-link'}, h('a', {href: '#/chat'}, '← All conversations')), errorBox(error));
-    return null;
-  }
-  draw({scroll: true});
-  markRead();
-  const timer = setInterval(refreshReceipts, 15_000);
-  const onVisible = () => markRead();
-  document.addEventListener('visibilitychange', onVisible);
-
-  return {
-    receive(message) {
-      messages.set(message.id, message);
-      draw();
-      if (message.senderId !== account.id) markRead();
-    },
-    close() {
-      closed = true;
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    },
   };
 }

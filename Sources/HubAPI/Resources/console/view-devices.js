@@ -3,19 +3,16 @@
 // settings.
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, button, busy, field, errorBox, table, tableRow, facts, flash, showError, reconcile, errorText, dialog, add, fill} from '/console/dom.js';
+import {h, heading, button, busy, field, errorBox, table, facts, flash, showError, reconcile, errorText, add, fill, liveTable, batched} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {live} from '/console/live.js';
 import {replaceQuery} from '/console/router.js';
-import {timeElement, signalWords, ATTENTION_WORDS, conditionName, formatDuration} from '/console/format.js';
+import {timeElement, signalWords, ATTENTION_WORDS, conditionName, formatDuration, onlineText, outboxText} from '/console/format.js';
 import {state, patientName} from '/console/store.js';
 import {openConversation} from '/console/view-chat.js';
 import {registerSection} from '/console/device-register.js';
 
 const FILTERS = [['', 'All devices'], ['offline', 'Offline'], ['low-battery', 'Low battery'], ['weak-signal', 'Weak signal'], ['stale', 'Stale data']];
-
-export function onlineText(device) {
-  return h('span', {class: ['state', device.online ? 'state-ok' : 'state-bad']}, device.online ? 'Online' : device.gatewayOnline ? 'Offline' : 'Offline (gateway offline)');
-}
 
 export function batteryText(percent) {
   if (percent === undefined || percent === null) return h('span', {class: 'muted'}, '—');
@@ -47,8 +44,7 @@ export async function renderList(main, {query, account}) {
     on: {click: () => choose(value)},
   }, label));
   const summary = h('p', {role: 'status', class: 'muted'});
-  const body = h('tbody');
-  const box = h('div', {class: 'table-wrap'});
+  const box = h('div', null, h('p', {class: 'loading'}, 'Loading devices…'));
   const gatewayId = query.gatewayId || '';
   add(main, heading(1, staff ? 'Device fleet' : 'My patients’ devices'),
     staff ? h('div', {class: 'actions'}, h('a', {href: '#/reports/fleet', class: 'button secondary', 'data-test': 'fleet-report'}, 'Fleet report')) : null,
@@ -58,48 +54,52 @@ export async function renderList(main, {query, account}) {
   let current = filter;
   const devices = new Map();
   let gateways = new Map();
-  const columns = [
-    {label: 'Device', render: (device) => h('a', {href: `#/devices/${encodeURIComponent(device.id)}`}, device.id)},
-    {label: 'Status', render: onlineText},
-    {label: 'Battery', render: (device) => batteryText(device.batteryPercent)},
-    {label: 'Signal', render: (device) => signalWords(device.rssiDBm)},
-    {label: 'Last seen', render: (device) => timeElement(device.lastSeenAt, {relativeOnly: true})},
-    {label: 'Gateway', render: (device) => staff ? h('a', {href: `#/gateways/${encodeURIComponent(device.gatewayId)}`}, device.gatewayId) : device.gatewayId},
-    staff ? {label: 'Outbox backlog', render: (device) => backlog(device.gatewayId)} : null,
-    {label: 'Patient', render: patientCell},
-    {label: 'Needs attention', render: attention},
-  ].filter(Boolean);
-  const tableElement = h('table', {class: 'stack'}, h('caption', {class: 'visually-hidden'}, 'Devices with their status'),
-    h('thead', null, h('tr', null, columns.map((column) => h('th', {scope: 'col'}, column.label)))), body);
+  let loaded = false;
+  const rows = liveTable({
+    caption: 'Devices with their status', captionHidden: true, key: (device) => device.id,
+    rowAttrs: (device) => ({'data-test': 'device', 'data-device-id': device.id, 'data-online': String(device.online)}),
+    columns: [
+      {label: 'Device', render: (device) => h('a', {href: `#/devices/${encodeURIComponent(device.id)}`}, device.id)},
+      {label: 'Status', render: onlineText},
+      {label: 'Battery', render: (device) => batteryText(device.batteryPercent)},
+      {label: 'Signal', render: (device) => signalWords(device.rssiDBm)},
+      {label: 'Last seen', render: (device) => timeElement(device.lastSeenAt, {relativeOnly: true})},
+      {label: 'Gateway', render: (device) => staff ? h('a', {href: `#/gateways/${encodeURIComponent(device.gatewayId)}`}, device.gatewayId) : device.gatewayId},
+      staff ? {label: 'Outbox backlog', render: (device) => outboxText(gateways.get(device.gatewayId))} : null,
+      {label: 'Patient', render: patientCell},
+      {label: 'Needs attention', render: attention},
+    ].filter(Boolean),
+  });
 
-  function backlog(gatewayId) {
-    const gateway = gateways.get(gatewayId);
-    if (!gateway || gateway.outboxDepth === undefined) return h('span', {class: 'muted'}, '—');
-    return `${gateway.outboxDepth} waiting${gateway.outboxDropped ? `, ${gateway.outboxDropped} dropped` : ''}`;
-  }
-
-  function draw() {
+  const draw = batched(() => {
+    if (!loaded) return;
     const shown = [...devices.values()].filter((device) => !current || device.attention.includes(current))
       .sort((a, b) => b.attention.length - a.attention.length || a.id.localeCompare(b.id));
-    summary.textContent = `${shown.length} device${shown.length === 1 ? '' : 's'}${current ? ` ${FILTERS.find(([value]) => value === current)[1].toLowerCase()}` : ''}.`;
-    if (!shown.length) return box.replaceChildren(h('p', {class: 'empty'}, current ? 'No device needs this attention.' : 'No devices.'));
-    if (!box.contains(tableElement)) box.replaceChildren(tableElement);
-    reconcile(body, shown, (device) => device.id, (device) => tableRow(columns, device, () => ({
-      'data-test': 'device', 'data-device-id': device.id, 'data-online': String(device.online),
-    })));
-  }
+    const words = `${shown.length} device${shown.length === 1 ? '' : 's'}${current ? ` ${FILTERS.find(([value]) => value === current)[1].toLowerCase()}` : ''}.`;
+    if (summary.textContent !== words) summary.textContent = words;
+    rows.setEmpty(current ? 'No device needs this attention.' : 'No devices.');
+    if (!box.contains(rows.element)) box.replaceChildren(rows.element);
+    rows.update(shown);
+  });
 
+  let sequence = 0;
   async function load() {
+    const asked = ++sequence;
     try {
       const [items, gatewayItems] = await Promise.all([
         getAll('/api/v1/devices', {status: current, gatewayId}),
         staff ? getAll('/api/v1/gateways').catch(() => []) : [],
       ]);
+      // Filters chosen one after the other: only the answer to the last one counts.
+      if (asked !== sequence) return;
       devices.clear();
       for (const device of items) devices.set(device.id, device);
       gateways = new Map(gatewayItems.map((gateway) => [gateway.id, gateway]));
+      loaded = true;
       draw();
     } catch (error) {
+      if (asked !== sequence) return;
+      loaded = false;
       box.replaceChildren(errorBox(error));
     }
   }
@@ -111,6 +111,15 @@ export async function renderList(main, {query, account}) {
     load();
   }
 
+  const stops = [
+    live.on('device', ({device}) => {
+      if (!device || (gatewayId && device.gatewayId !== gatewayId)) return;
+      devices.set(device.id, device);
+      draw();
+    }),
+    // Device status is not replayed after a reconnect: read the fleet again.
+    live.on('ready', () => load()),
+  ];
   await load();
   if (staff) {
     main.append(registerSection([...gateways.keys()], (device) => {
@@ -119,18 +128,15 @@ export async function renderList(main, {query, account}) {
       draw();
     }));
   }
-  const stop = live.on('device', ({device}) => {
-    if (!device || (gatewayId && device.gatewayId !== gatewayId)) return;
-    devices.set(device.id, device);
-    draw();
-  });
   // Gateways' outbox backlog is not pushed; read it again now and then.
   const timer = staff ? setInterval(() => getAll('/api/v1/gateways').then((items) => {
     gateways = new Map(items.map((gateway) => [gateway.id, gateway]));
     draw();
   }).catch(() => {}), 30_000) : null;
   return () => {
-    stop();
+    sequence += 1;
+    stops.forEach((stop) => stop());
+    draw.cancel();
     clearInterval(timer);
   };
 }
@@ -204,8 +210,14 @@ export async function renderDetail(main, {params, account}) {
   }
 
   await load();
-  const stop = live.on('device', ({device}) => device?.id === id && drawFacts(device));
-  return stop;
+  const stops = [
+    live.on('device', ({device}) => device?.id === id && drawFacts(device)),
+    live.on('ready', async () => {
+      const fresh = await api.get(`/api/v1/devices/${encodeURIComponent(id)}`).catch(() => null);
+      if (fresh) drawFacts(fresh.device);
+    }),
+  ];
+  return () => stops.forEach((stop) => stop());
 }
 
 /** Assign to a patient from a time (default now), or end the current assignment. */

@@ -2,18 +2,10 @@
 // a gateway's MQTT credentials (the password is shown once; the hub keeps none).
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, button, field, busy, errorBox, table, facts, dialog, showError, flash} from '/console/dom.js';
+import {h, heading, button, field, busy, errorBox, table, facts, showError, flash, liveTable} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {live} from '/console/live.js';
-import {timeElement, formatDuration} from '/console/format.js';
-
-function onlineText(gateway) {
-  return h('span', {class: ['state', gateway.online ? 'state-ok' : 'state-bad']}, gateway.online ? 'Online' : 'Offline');
-}
-
-function outboxText(gateway) {
-  if (gateway.outboxDepth === undefined) return h('span', {class: 'muted'}, '—');
-  return `${gateway.outboxDepth} waiting${gateway.outboxDropped ? `, ${gateway.outboxDropped} dropped` : ''}`;
-}
+import {timeElement, formatDuration, onlineText, outboxText} from '/console/format.js';
 
 function configurationText(configuration) {
   const parts = [];
@@ -57,39 +49,45 @@ async function rotate(gatewayId) {
 
 export async function renderList(main) {
   const box = h('div');
+  const rows = liveTable({
+    caption: 'Gateways with their status and outbox',
+    empty: 'No gateways yet.',
+    key: (gateway) => gateway.id,
+    rowAttrs: (gateway) => ({'data-test': 'gateway', 'data-gateway-id': gateway.id}),
+    columns: [
+      {label: 'Gateway', render: (gateway) => h('a', {href: `#/gateways/${encodeURIComponent(gateway.id)}`}, gateway.id)},
+      {label: 'Status', render: onlineText},
+      {label: 'Last seen', render: (gateway) => timeElement(gateway.lastSeenAt, {relativeOnly: true})},
+      {label: 'Outbox backlog', render: outboxText},
+      {label: 'Devices', render: (gateway) => h('a', {href: `#/devices?gatewayId=${encodeURIComponent(gateway.id)}`}, String(gateway.deviceCount))},
+      {label: 'Agent version', render: (gateway) => gateway.version ?? '—'},
+      {label: 'Wi-Fi quality', render: (gateway) => gateway.wifiLinkQuality === undefined ? '—' : `${gateway.wifiLinkQuality} %`},
+      {label: 'Credentials', render: (gateway) => h('span', null, gateway.credentialsIssuedAt ? ['issued ', timeElement(gateway.credentialsIssuedAt, {relativeOnly: true})] : 'not issued by the hub', ' ',
+        button('Rotate…', async () => { if (await rotate(gateway.id)) load(); }, {class: 'button secondary small', 'data-test': 'rotate-credentials', 'aria-label': `Rotate MQTT credentials of ${gateway.id}`}))},
+    ],
+  });
   main.append(heading(1, 'Gateways'), box);
+  let sequence = 0;
   async function load() {
+    const asked = ++sequence;
     try {
       const gateways = await getAll('/api/v1/gateways');
-      box.replaceChildren(table({
-        caption: 'Gateways with their status and outbox',
-        rows: gateways,
-        empty: 'No gateways yet.',
-        rowAttrs: (gateway) => ({'data-test': 'gateway', 'data-gateway-id': gateway.id}),
-        columns: [
-          {label: 'Gateway', render: (gateway) => h('a', {href: `#/gateways/${encodeURIComponent(gateway.id)}`}, gateway.id)},
-          {label: 'Status', render: onlineText},
-          {label: 'Last seen', render: (gateway) => timeElement(gateway.lastSeenAt, {relativeOnly: true})},
-          {label: 'Outbox backlog', render: outboxText},
-          {label: 'Devices', render: (gateway) => h('a', {href: `#/devices?gatewayId=${encodeURIComponent(gateway.id)}`}, String(gateway.deviceCount))},
-          {label: 'Agent version', render: (gateway) => gateway.version ?? '—'},
-          {label: 'Wi-Fi quality', render: (gateway) => gateway.wifiLinkQuality === undefined ? '—' : `${gateway.wifiLinkQuality} %`},
-          {label: 'Credentials', render: (gateway) => h('span', null, gateway.credentialsIssuedAt ? ['issued ', timeElement(gateway.credentialsIssuedAt, {relativeOnly: true})] : 'not issued by the hub', ' ',
-            button('Rotate…', async () => { if (await rotate(gateway.id)) load(); }, {class: 'button secondary small', 'data-test': 'rotate-credentials', 'aria-label': `Rotate MQTT credentials of ${gateway.id}`}))},
-        ],
-      }));
+      if (asked !== sequence) return;
+      if (!box.contains(rows.element)) box.replaceChildren(rows.element);
+      rows.update(gateways);
     } catch (error) {
-      box.replaceChildren(errorBox(error));
+      if (asked === sequence) box.replaceChildren(errorBox(error));
     }
   }
   await load();
-  // Gateway status is not pushed on the live socket; a device change often means a gateway changed too.
+  // Gateway status is not pushed on the live socket; a device change often means a gateway changed too, and after a
+  // reconnect anything may have.
   let pending = null;
-  const stop = live.on('device', () => {
-    pending ??= setTimeout(() => { pending = null; load(); }, 2000);
-  });
+  const later = () => { pending ??= setTimeout(() => { pending = null; load(); }, 2000); };
+  const stops = [live.on('device', later), live.on('ready', later)];
   return () => {
-    stop();
+    sequence += 1;
+    stops.forEach((stop) => stop());
     clearTimeout(pending);
   };
 }

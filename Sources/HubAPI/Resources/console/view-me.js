@@ -72,9 +72,13 @@ export async function render(main, {account, query}) {
     ? renderTrends(trends, {patientId, kinds, compact: true, titles, range: query.range, onRange: (range) => replaceQuery({range})})
     : (trends.replaceChildren(h('p', {class: 'empty'}, 'Nothing to show yet.')), () => {});
 
-  const stop = live.on('vitals', ({vitals}) => vitals?.patientId === patientId && draw(vitals));
+  const stops = [
+    live.on('vitals', ({vitals}) => vitals?.patientId === patientId && draw(vitals)),
+    // Readings are not replayed after a reconnect: the latest are read again.
+    live.on('ready', () => api.get(`/api/v1/patients/${patientId}/vitals/latest`).then(draw, () => {})),
+  ];
   return () => {
-    stop();
+    stops.forEach((stop) => stop());
     stopTrends();
   };
 }

@@ -2,11 +2,10 @@
 // appointment, with its email and webhook deliveries on request; new ones arrive through the live socket.
 
 import {api} from '/console/api.js';
-import {h, heading, button, busy, errorBox, flash, errorText, fill} from '/console/dom.js';
+import {h, heading, button, busy, errorBox, flash, errorText, fill, reconcile} from '/console/dom.js';
 import {live} from '/console/live.js';
 import {timeElement, priorityBadge} from '/console/format.js';
 import {setNotificationCount, state} from '/console/store.js';
-import {announce} from '/console/shell.js';
 import {deliveryTable} from '/console/view-deliveries.js';
 
 function target(notification, account) {
@@ -20,7 +19,10 @@ export async function render(main, {account}) {
   const list = h('ul', {class: 'notification-list', 'aria-label': 'Notifications'});
   const summary = h('p', {role: 'status', class: 'muted'});
   const more = h('div');
+  // Never disabled (focus on a button that becomes disabled drops to the page's start): with nothing unread it says
+  // so with aria-disabled and does nothing.
   const readAll = button('Mark all as read', async (event) => {
+    if (readAll.getAttribute('aria-disabled') === 'true') return;
     try {
       await busy(event.currentTarget, () => api.post('/api/v1/notifications/read-all'));
       for (const item of items.values()) item.readAt ??= new Date().toISOString();
@@ -95,8 +97,14 @@ export async function render(main, {account}) {
     const sorted = [...items.values()].sort((a, b) => b.id - a.id);
     const unread = sorted.filter((item) => !item.readAt).length;
     summary.textContent = sorted.length ? `${sorted.length} shown, ${state.unreadNotifications || unread} unread.` : '';
-    readAll.disabled = !sorted.some((item) => !item.readAt);
-    list.replaceChildren(...(sorted.length ? sorted.map(element) : [h('li', {class: 'empty'}, 'No notifications.')]));
+    if (sorted.some((item) => !item.readAt)) readAll.removeAttribute('aria-disabled');
+    else readAll.setAttribute('aria-disabled', 'true');
+    if (!sorted.length) {
+      list.replaceChildren(h('li', {class: 'empty'}, 'No notifications.'));
+      return;
+    }
+    // A notification arriving live redraws the list: reconcile keeps the keyboard on the control it was on.
+    reconcile(list, sorted, (item) => item.id, element);
   }
 
   async function load(append = false) {
@@ -105,10 +113,19 @@ export async function render(main, {account}) {
       for (const item of page.items) items.set(item.id, item);
       cursor = page.nextCursor ?? null;
       setNotificationCount(page.unread);
-      more.replaceChildren(cursor ? button('Load older', (event) => busy(event.currentTarget, () => load(true)), {class: 'button secondary'}) : '');
+      const older = button('Load older', (event) => busy(event.currentTarget, () => load(true)), {class: 'button secondary', 'data-test': 'load-more'});
+      const focused = more.contains(document.activeElement);
+      more.replaceChildren(cursor ? older : '');
+      if (focused && cursor) older.focus();
       draw();
     } catch (error) {
-      list.replaceChildren(h('li', null, errorBox(error)));
+      // A failed "Load older" says so beside its button; what was shown stays.
+      if (append) {
+        more.querySelector('.form-error')?.remove();
+        more.prepend(errorBox(error));
+      } else {
+        list.replaceChildren(h('li', null, errorBox(error)));
+      }
     }
   }
 
@@ -120,10 +137,3 @@ export async function render(main, {account}) {
   });
   return stop;
 }
-
-// Outside the alert flow (which announces alerts itself), a patient's or technician's new notice is announced politely.
-live.addEventListener('notification', (event) => {
-  const notification = event.detail.notification;
-  if (!notification || notification.kind === 'alert') return;
-  announce(`${notification.title}. ${notification.body}`, {href: target(notification, state.account ?? {})});
-});

@@ -2,7 +2,7 @@
 // limits drawn in, NEWS2 settings, care team, devices and upcoming appointments.
 
 import {api, getAll} from '/console/api.js';
-import {h, heading, button, busy, field, errorBox, showError, flash, facts, reconcile, link} from '/console/dom.js';
+import {h, heading, button, busy, field, errorBox, showError, flash, facts, reconcile, link, batched} from '/console/dom.js';
 import {live} from '/console/live.js';
 import {replaceQuery} from '/console/router.js';
 import {
@@ -10,6 +10,7 @@ import {
   ATTENTION_WORDS,
 } from '/console/format.js';
 import {alertCard, compareAlerts, isOpen} from '/console/alerts-ui.js';
+import {alertFeed, feedNote} from '/console/alert-feed.js';
 import {renderTrends} from '/console/trends.js';
 import {state} from '/console/store.js';
 import {openConversation} from '/console/view-chat.js';
@@ -36,14 +37,15 @@ export async function render(main, {params, query, account}) {
   const id = Number(params.id);
   let patient;
   let latest;
+  let rules;
   try {
-    [patient, latest] = await Promise.all([api.get(`/api/v1/patients/${id}`), api.get(`/api/v1/patients/${id}/vitals/latest`)]);
+    [patient, latest, rules] = await Promise.all([api.get(`/api/v1/patients/${id}`), api.get(`/api/v1/patients/${id}/vitals/latest`),
+      api.get(`/api/v1/patients/${id}/rules`).then((answer) => answer.rules?.rules ?? []).catch(() => [])]);
   } catch (error) {
     main.append(heading(1, 'Patient'), errorBox(error));
     return;
   }
   state.patients.set(id, patient);
-  const rules = await api.get(`/api/v1/patients/${id}/rules`).then((answer) => answer.rules?.rules ?? []).catch(() => []);
 
   const news2Box = h('div', {class: 'news2-box', 'data-test': 'news2'});
   const vitalsGrid = h('div', {class: 'vital-grid'});
@@ -68,7 +70,13 @@ export async function render(main, {params, query, account}) {
     link(`#/appointments/book?patientId=${id}`, 'Book an appointment', {class: 'button secondary'}));
 
   const alertList = h('div', {class: 'alert-list', 'data-test': 'patient-alerts'});
-  const alertNote = h('p', {class: 'empty'}, 'No open alerts.');
+  const drawAlerts = batched(() => {
+    const open = [...feed.alerts.values()].sort(compareAlerts);
+    alertNote.update(open.length);
+    reconcile(alertList, open, (alert) => alert.id, (alert) => alertCard(alert, {showPatient: false, onChange: feed.upsert}));
+  });
+  const feed = alertFeed({query: () => ({patientId: id, state: 'open'}), keep: (alert) => alert.patientId === id && isOpen(alert), onChange: drawAlerts});
+  const alertNote = feedNote(feed, {empty: 'No open alerts.'});
   const trends = h('div');
   const details = [
     patient.yearOfBirth ? ['Born', String(patient.yearOfBirth)] : null,
@@ -80,39 +88,39 @@ export async function render(main, {params, query, account}) {
     facts(details, 'inline'),
     actions,
     h('section', {'aria-labelledby': 'latest-title'}, h('h2', {id: 'latest-title'}, 'Latest vitals'), news2Box, vitalsGrid),
-    h('section', {'aria-labelledby': 'palerts-title'}, h('h2', {id: 'palerts-title'}, 'Open alerts'), alertNote, alertList,
+    h('section', {'aria-labelledby': 'palerts-title'}, h('h2', {id: 'palerts-title'}, 'Open alerts'), alertNote.element, alertList,
       h('p', null, link(`#/alerts?patientId=${id}&state=all`, 'All alerts for this patient'))),
     h('section', {'aria-labelledby': 'trends-title'}, h('h2', {id: 'trends-title'}, 'Trends'),
       h('p', {class: 'muted'}, rules.length ? 'Dashed lines are this patient’s alert limits.' : ''), trends),
+    settingsSection(patient),
+    // Filled as their answers come, each on its own: none holds up the live parts above.
+    teamSection(id), devicesSection(id), appointmentsSection(id),
   );
-
-  const alerts = new Map();
-  function drawAlerts() {
-    const open = [...alerts.values()].filter(isOpen).sort(compareAlerts);
-    alertNote.hidden = open.length > 0;
-    reconcile(alertList, open, (alert) => alert.id, (alert) => alertCard(alert, {showPatient: false, onChange: upsert}));
-  }
-  function upsert(alert) {
-    alerts.set(alert.id, alert);
-    drawAlerts();
-  }
-  getAll('/api/v1/alerts', {patientId: id, state: 'open'}, 200)
-    .then((items) => { items.forEach((alert) => alerts.set(alert.id, alert)); drawAlerts(); })
-    .catch((error) => alertList.replaceChildren(errorBox(error)));
 
   const kinds = VITAL_ORDER.filter((kind) => kind !== 'fall' && latest.vitals.some((reading) => reading.kind === kind));
   const stopTrends = kinds.length
     ? renderTrends(trends, {patientId: id, kinds, rules, range: query.range, onRange: (range) => replaceQuery({...query, range})})
     : (trends.replaceChildren(h('p', {class: 'empty'}, 'No readings to chart yet.')), () => {});
 
-  main.append(settingsSection(patient), await teamSection(id), await devicesSection(id), await appointmentsSection(id));
-
+  // Vitals are not replayed after a reconnect: the latest are read again at every `ready`.
+  let sequence = 0;
   const unsubscribe = [
-    live.on('vitals', ({vitals}) => vitals?.patientId === id && drawLatest(vitals)),
-    live.on('alert', ({alert}) => alert?.patientId === id && upsert(alert)),
+    live.on('vitals', ({vitals}) => {
+      if (vitals?.patientId !== id) return;
+      sequence += 1;
+      drawLatest(vitals);
+    }),
+    live.on('ready', async () => {
+      const asked = ++sequence;
+      const fresh = await api.get(`/api/v1/patients/${id}/vitals/latest`).catch(() => null);
+      if (fresh && asked === sequence) drawLatest(fresh);
+    }),
   ];
   return () => {
+    sequence += 1;
     stopTrends();
+    feed.stop();
+    drawAlerts.cancel();
     unsubscribe.forEach((stop) => stop());
   };
 }
@@ -142,46 +150,41 @@ function settingsSection(patient) {
   return h('section', {'aria-labelledby': 'settings-title'}, h('h2', {id: 'settings-title'}, 'NEWS2 settings and conditions'), form);
 }
 
-async function teamSection(id) {
-  const section = h('section', {'aria-labelledby': 'team-title'}, h('h2', {id: 'team-title'}, 'Care team'));
-  try {
-    const team = await api.get(`/api/v1/patients/${id}/care-team`);
-    section.append(team.members.length
-      ? h('ul', {class: 'plain-list'}, team.members.map((member) => h('li', null, member.caregiver.displayName,
-        member.caregiver.title ? ` (${member.caregiver.title})` : '', h('span', {class: 'muted'}, ' since ', timeElement(member.since, {absoluteOnly: true})))))
-      : h('p', {class: 'empty'}, 'Nobody is on this patient’s care team.'));
-  } catch (error) {
-    section.append(errorBox(error));
-  }
-  return section;
+/** A section headed `title` that says "Loading…" until `content()` gives what to show in it (or fails, said instead). */
+function laterSection(titleId, title, content) {
+  const body = h('div', null, h('p', {class: 'loading'}, 'Loading…'));
+  content().then((node) => body.replaceChildren(node), (error) => body.replaceChildren(errorBox(error)));
+  return h('section', {'aria-labelledby': titleId}, h('h2', {id: titleId}, title), body);
 }
 
-async function devicesSection(id) {
-  const section = h('section', {'aria-labelledby': 'pdevices-title'}, h('h2', {id: 'pdevices-title'}, 'Devices'));
-  try {
+function teamSection(id) {
+  return laterSection('team-title', 'Care team', async () => {
+    const team = await api.get(`/api/v1/patients/${id}/care-team`);
+    return team.members.length
+      ? h('ul', {class: 'plain-list'}, team.members.map((member) => h('li', null, member.caregiver.displayName,
+        member.caregiver.title ? ` (${member.caregiver.title})` : '', h('span', {class: 'muted'}, ' since ', timeElement(member.since, {absoluteOnly: true})))))
+      : h('p', {class: 'empty'}, 'Nobody is on this patient’s care team.');
+  });
+}
+
+function devicesSection(id) {
+  return laterSection('pdevices-title', 'Devices', async () => {
     const devices = await getAll('/api/v1/devices', {patientId: id}, 200);
-    section.append(devices.length
+    return devices.length
       ? h('ul', {class: 'plain-list'}, devices.map((device) => h('li', null, h('a', {href: `#/devices/${encodeURIComponent(device.id)}`}, device.id),
         ` — ${device.online ? 'online' : 'offline'}`, device.batteryPercent !== undefined ? `, battery ${device.batteryPercent} %` : '',
         device.attention.length ? `, needs attention: ${device.attention.map((item) => ATTENTION_WORDS[item] ?? item).join(', ')}` : '')))
-      : h('p', {class: 'empty'}, 'No devices assigned.'));
-  } catch (error) {
-    section.append(errorBox(error));
-  }
-  return section;
+      : h('p', {class: 'empty'}, 'No devices assigned.');
+  });
 }
 
-async function appointmentsSection(id) {
-  const section = h('section', {'aria-labelledby': 'pappointments-title'}, h('h2', {id: 'pappointments-title'}, 'Upcoming appointments'));
-  try {
+function appointmentsSection(id) {
+  return laterSection('pappointments-title', 'Upcoming appointments', async () => {
     const {items} = await api.get('/api/v1/appointments', {patientId: id, from: new Date().toISOString(), status: 'scheduled,confirmed,started', limit: 10});
-    section.append(items.length
+    return items.length
       ? h('ul', {class: 'plain-list'}, items.map((appointment) => h('li', null,
         h('a', {href: `#/appointments/${appointment.id}`}, `${APPOINTMENT_TYPES[appointment.type] ?? appointment.type} with ${appointment.staffName}`),
         ' — ', timeElement(appointment.start), ` (${APPOINTMENT_STATUS[appointment.status] ?? appointment.status})`)))
-      : h('p', {class: 'empty'}, 'No upcoming appointments.'));
-  } catch (error) {
-    section.append(errorBox(error));
-  }
-  return section;
+      : h('p', {class: 'empty'}, 'No upcoming appointments.');
+  });
 }

@@ -2,10 +2,11 @@
 // latest vitals and NEWS2, kept current by the live socket.
 
 import {getAll} from '/console/api.js';
-import {h, heading, reconcile, errorBox, tableRow} from '/console/dom.js';
+import {h, heading, reconcile, tableRow, batched} from '/console/dom.js';
 import {live} from '/console/live.js';
 import {formatReading, news2Badge, priorityBadge, timeElement, PRIORITY_RANK} from '/console/format.js';
 import {alertCard, compareAlerts, isOpen} from '/console/alerts-ui.js';
+import {alertFeed, feedNote} from '/console/alert-feed.js';
 import {state} from '/console/store.js';
 
 /** The vitals shown in the overview, with how to find each in a patient's latest readings. */
@@ -41,26 +42,32 @@ export function bloodPressureCell(vitals) {
     h('small', null, timeElement(systolic.measuredAt, {relativeOnly: true})));
 }
 
-export async function render(main, {account}) {
+export function render(main, {account}) {
   const title = heading(1, account.role === 'admin' ? 'Patients' : 'My patients');
   const alertList = h('div', {class: 'alert-list', 'data-test': 'open-alerts'});
-  const alertNote = h('p', {class: 'empty'}, 'No open alerts.');
   const tableBody = h('tbody');
   const tableBox = h('div', {class: 'table-wrap'});
-  main.append(title,
-    h('section', {'aria-labelledby': 'open-alerts-title'}, h('h2', {id: 'open-alerts-title'}, 'Open alerts'), alertNote, alertList),
-    h('section', {'aria-labelledby': 'patients-title'}, h('h2', {id: 'patients-title'}, 'Latest vitals'), tableBox));
+  // The patients the hub pushes for (the socket's last `ready`): one taken off the care team leaves the overview
+  // rather than keep showing readings that no longer come.
+  let visible = live.lastReady ? new Set(live.lastReady.patients ?? []) : null;
+  const shows = (patientId) => !visible || patientId === undefined || patientId === null || visible.has(patientId);
+  const draw = batched(() => {
+    drawAlerts();
+    drawPatients();
+  });
 
-  let latest;
-  let openAlerts;
-  try {
-    [latest, openAlerts] = await Promise.all([getAll('/api/v1/vitals/latest'), getAll('/api/v1/alerts', {state: 'open'}, 500)]);
-  } catch (error) {
-    main.append(errorBox(error));
-    return;
-  }
-  const patients = new Map(latest.map((entry) => [entry.patientId, entry]));
-  const alerts = new Map(openAlerts.map((alert) => [alert.id, alert]));
+  const feed = alertFeed({query: () => ({state: 'open'}), keep: (alert) => isOpen(alert) && shows(alert.patientId), onChange: draw});
+  const alertNote = feedNote(feed, {empty: 'No open alerts.'});
+  // Vitals load on their own: a failure to read them must not hide the alerts, nor the other way round.
+  const vitals = {state: 'loading', error: null, reload: loadVitals};
+  const vitalsNote = feedNote(vitals, {empty: account.role === 'admin' ? 'No patients yet.' : 'No patients on your care teams.', loading: 'Loading the latest vitals…'});
+  const patients = new Map();
+  let held = null;
+  let sequence = 0;
+
+  main.append(title,
+    h('section', {'aria-labelledby': 'open-alerts-title'}, h('h2', {id: 'open-alerts-title'}, 'Open alerts'), alertNote.element, alertList),
+    h('section', {'aria-labelledby': 'patients-title'}, h('h2', {id: 'patients-title'}, 'Latest vitals'), vitalsNote.element, tableBox));
 
   const columns = [
     {label: 'Patient', render: (entry) => h('a', {href: `#/patients/${entry.patientId}`}, entry.displayName)},
@@ -74,12 +81,13 @@ export async function render(main, {account}) {
     h('thead', null, h('tr', null, columns.map((column) => h('th', {scope: 'col'}, column.label)))), tableBody);
 
   function patientAlerts(patientId) {
-    return [...alerts.values()].filter((alert) => alert.patientId === patientId && isOpen(alert));
+    return [...feed.alerts.values()].filter((alert) => alert.patientId === patientId && isOpen(alert));
   }
 
   function alertSummary(patientId) {
     const open = patientAlerts(patientId);
-    if (!open.length) return h('span', {class: 'muted'}, 'None');
+    // "None" only once the alerts were read; until then (or after a failure) it is not known.
+    if (!open.length) return h('span', {class: 'muted'}, feed.state === 'ready' ? 'None' : '—');
     const top = open.reduce((best, alert) => (PRIORITY_RANK[alert.priority] > PRIORITY_RANK[best.priority] ? alert : best));
     return h('span', {class: 'alert-count'}, priorityBadge(top.priority), ` ${open.length} open`);
   }
@@ -91,8 +99,9 @@ export async function render(main, {account}) {
   }
 
   function drawPatients() {
+    vitalsNote.update(patients.size);
     if (!patients.size) {
-      tableBox.replaceChildren(h('p', {class: 'empty'}, account.role === 'admin' ? 'No patients yet.' : 'No patients on your care teams.'));
+      tableBox.replaceChildren();
       return;
     }
     if (!tableBox.contains(tableElement)) tableBox.replaceChildren(tableElement);
@@ -102,28 +111,60 @@ export async function render(main, {account}) {
   }
 
   function drawAlerts() {
-    const open = [...alerts.values()].filter(isOpen).sort(compareAlerts);
-    alertNote.hidden = open.length > 0;
-    reconcile(alertList, open, (alert) => alert.id, (alert) => alertCard(alert, {onChange: upsertAlert}));
+    const open = [...feed.alerts.values()].filter(isOpen).sort(compareAlerts);
+    alertNote.update(open.length);
+    reconcile(alertList, open, (alert) => alert.id, (alert) => alertCard(alert, {onChange: feed.upsert}));
   }
 
-  function upsertAlert(alert) {
-    alerts.set(alert.id, alert);
-    drawAlerts();
-    drawPatients();
+  function take(entry) {
+    if (!shows(entry.patientId)) return;
+    patients.set(entry.patientId, entry);
+    if (!state.patients.has(entry.patientId)) state.patients.set(entry.patientId, {id: entry.patientId, displayName: entry.displayName});
   }
 
-  drawAlerts();
-  drawPatients();
+  async function loadVitals() {
+    const id = ++sequence;
+    held ??= new Map();
+    vitals.state = 'loading';
+    draw();
+    try {
+      const latest = await getAll('/api/v1/vitals/latest');
+      if (id !== sequence) return;
+      patients.clear();
+      latest.forEach(take);
+      vitals.state = 'ready';
+    } catch (error) {
+      if (id !== sequence) return;
+      vitals.state = 'error';
+      vitals.error = error;
+    }
+    // What the socket pushed meanwhile is at least as new as the answer.
+    const pending = held;
+    held = null;
+    pending.forEach(take);
+    draw();
+  }
 
   const unsubscribe = [
-    live.on('alert', ({alert}) => alert && upsertAlert(alert)),
-    live.on('vitals', ({vitals}) => {
-      if (!vitals) return;
-      patients.set(vitals.patientId, vitals);
-      if (!state.patients.has(vitals.patientId)) state.patients.set(vitals.patientId, {id: vitals.patientId, displayName: vitals.displayName});
-      drawPatients();
+    live.on('vitals', ({vitals: entry}) => {
+      if (!entry) return;
+      if (held) held.set(entry.patientId, entry);
+      else take(entry);
+      draw();
+    }),
+    // Vitals are not replayed after a reconnect: read them again.
+    live.on('ready', ({patients: ids}) => {
+      visible = new Set(ids ?? []);
+      for (const patientId of patients.keys()) if (!visible.has(patientId)) patients.delete(patientId);
+      for (const alert of feed.alerts.values()) if (!shows(alert.patientId)) feed.alerts.delete(alert.id);
+      loadVitals();
     }),
   ];
-  return () => unsubscribe.forEach((stop) => stop());
+  loadVitals();
+  return () => {
+    sequence += 1;
+    feed.stop();
+    draw.cancel();
+    unsubscribe.forEach((stop) => stop());
+  };
 }

@@ -3,7 +3,8 @@
 // name (`rules[spo2-low].bands[high].limit`).
 
 import {api} from '/console/api.js';
-import {h, heading, busy, errorBox, clearErrors, dialog, flash, link, fill} from '/console/dom.js';
+import {h, heading, busy, errorBox, clearErrors, flash, link, fill} from '/console/dom.js';
+import {dialog} from '/console/dialog.js';
 import {vitalName, VITALS, formatDuration, PRIORITY_WORDS} from '/console/format.js';
 import {patientName} from '/console/store.js';
 

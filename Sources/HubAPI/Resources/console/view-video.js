@@ -6,7 +6,7 @@
 // Who offers: the participant who arrives second (their `ready` says the peer is present). The first only answers,
 // so two offers never cross.
 
-import {api, accessToken} from '/console/api.js';
+import {api, accessToken, socketURL} from '/console/api.js';
 import {h, heading, errorBox} from '/console/dom.js';
 import {formatTime, APPOINTMENT_TYPES} from '/console/format.js';
 
@@ -133,8 +133,7 @@ export async function render(main, {params, account}) {
 
   try {
     const token = await accessToken();
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(`${scheme}//${location.host}/api/v1/video/${encodeURIComponent(appointment.videoRoom)}`);
+    socket = new WebSocket(socketURL(`/api/v1/video/${encodeURIComponent(appointment.videoRoom)}`));
     socket.addEventListener('open', () => socket.send(JSON.stringify({type: 'hello', token})));
     socket.addEventListener('message', (event) => {
       let message;
